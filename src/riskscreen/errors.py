@@ -1,0 +1,58 @@
+"""Errors: one base class carrying structured context, turned into one line by the CLI.
+
+RiskscreenError
+├── InputError          a counterparty name the engine cannot screen
+├── ListDataError       a list file that is missing, unreadable or malformed
+└── ConfigError         bad options (threshold out of range, unknown list id …)
+"""
+
+from __future__ import annotations
+
+
+class RiskscreenError(Exception):
+    """Base of every error riskscreen raises on purpose.
+
+    Context fields are optional; ``str(error)`` renders the message with whatever is known,
+    e.g. ``lists/huawei.yaml: entity 'huawei' (entry 3), field 'listings.0.listed_on': ...``.
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        entry: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+        self.entry = entry
+        self.field = field
+
+    def __str__(self) -> str:
+        where: list[str] = []
+        if self.file:
+            where.append(f"{self.file}:{self.line}" if self.line else self.file)
+        if self.entry:
+            where.append(self.entry)
+        if self.field:
+            where.append(f"field '{self.field}'")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class InputError(RiskscreenError, ValueError):
+    """A counterparty name that cannot be screened (empty, too long, control characters …)."""
+
+
+class ListDataError(RiskscreenError):
+    """A list file that is missing, unreadable or does not validate."""
+
+
+class ConfigError(RiskscreenError, ValueError):
+    """An option that makes no sense (threshold outside [0, 1], unknown list id …)."""

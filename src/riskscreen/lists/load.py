@@ -1,0 +1,184 @@
+"""List loading: ``lists/*.yaml`` → validated ``ListSource`` and ``Entity`` models.
+
+``sources.yaml`` defines the lists; every other file holds ``entities``. Any problem — bad
+YAML, an unknown field, a duplicate id, a listing on an undefined list, a name with nothing
+left to match on — raises ``ListDataError`` naming the file, line, entry and field.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from riskscreen.errors import ListDataError
+from riskscreen.models import Entity, ListSource, ListUsed
+from riskscreen.normalize import name_forms
+
+SOURCES_FILE = "sources.yaml"
+_M = TypeVar("_M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class ListData:
+    """The sources and entities one screener runs against."""
+
+    sources: tuple[ListSource, ...]
+    entities: tuple[Entity, ...]
+
+    def lists_used(self) -> tuple[ListUsed, ...]:
+        """Each list with its entity count and a hash of exactly what was loaded for it."""
+        used = []
+        for source in self.sources:
+            listings = sorted(
+                (
+                    (entity.id, listing.model_dump(mode="json"))
+                    for entity in self.entities
+                    for listing in entity.listings
+                    if listing.list_id == source.id
+                ),
+                key=lambda pair: (pair[0], json.dumps(pair[1], sort_keys=True)),
+            )
+            payload = json.dumps([source.model_dump(mode="json"), listings], sort_keys=True)
+            used.append(
+                ListUsed(
+                    id=source.id,
+                    title=source.title,
+                    as_of=source.as_of,
+                    content_hash=hashlib.sha256(payload.encode()).hexdigest(),
+                    entity_count=len({entity_id for entity_id, _ in listings}),
+                )
+            )
+        return tuple(used)
+
+
+def bundled_lists_dir() -> Path:
+    """The curated lists: inside the installed wheel, or ``lists/`` of a source checkout."""
+    packaged = Path(str(resources.files("riskscreen"))) / "_data" / "lists"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[3] / "lists"
+    if checkout.is_dir():
+        return checkout
+    raise ListDataError("bundled lists not found (broken installation?)", file=str(packaged))
+
+
+@cache
+def load_bundled() -> ListData:
+    return load_lists([bundled_lists_dir()])
+
+
+def load_lists(paths: Iterable[Path]) -> ListData:
+    """Load list files and directories of list files into one validated ``ListData``."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ListDataError("no such file or directory", file=str(path))
+    sources: dict[str, ListSource] = {}
+    entities: dict[str, tuple[Entity, str, int | None]] = {}
+    for file in files:
+        document, lines = _read_yaml(file)
+        if file.name == SOURCES_FILE:
+            for index, item in enumerate(_items(document, "sources", file)):
+                source = _validate(ListSource, item, file, lines, index, "source")
+                if source.id in sources:
+                    raise ListDataError(
+                        f"duplicate list id '{source.id}'",
+                        file=str(file),
+                        line=lines.get(index),
+                        entry=f"source {index + 1}",
+                    )
+                sources[source.id] = source
+            continue
+        for index, item in enumerate(_items(document, "entities", file)):
+            entity = _validate(Entity, item, file, lines, index, "entity")
+            line, entry = lines.get(index), f"entity '{entity.id}'"
+            if entity.id in entities:
+                raise ListDataError(
+                    f"duplicate entity id, also in {entities[entity.id][1]}",
+                    file=str(file),
+                    line=line,
+                    entry=entry,
+                )
+            for name in entity.all_names():
+                if not name_forms(name):
+                    raise ListDataError(
+                        f"name {name!r} has nothing left to match on after normalization",
+                        file=str(file),
+                        line=line,
+                        entry=entry,
+                        field="name",
+                    )
+            entities[entity.id] = (entity, str(file), line)
+    for entity, file_name, line in entities.values():
+        for number, listing in enumerate(entity.listings):
+            if listing.list_id not in sources:
+                raise ListDataError(
+                    f"listing names list '{listing.list_id}', which no {SOURCES_FILE} defines",
+                    file=file_name,
+                    line=line,
+                    entry=f"entity '{entity.id}'",
+                    field=f"listings.{number}.list_id",
+                )
+    if not entities:
+        raise ListDataError("no entities found", file=", ".join(str(f) for f in files) or None)
+    return ListData(tuple(sources.values()), tuple(item[0] for item in entities.values()))
+
+
+def _read_yaml(file: Path) -> tuple[Any, dict[int, int]]:
+    """Parse safely; also return the 1-based line where each top-level list item starts."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ListDataError(f"cannot read: {exc}", file=str(file)) from None
+    try:
+        document = yaml.safe_load(text)
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ListDataError(
+            f"invalid YAML: {problem}", file=str(file), line=mark.line + 1 if mark else None
+        ) from None
+    lines: dict[int, int] = {}
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if key.value in ("sources", "entities") and isinstance(value, yaml.SequenceNode):
+                lines = {i: node.start_mark.line + 1 for i, node in enumerate(value.value)}
+    return document, lines
+
+
+def _items(document: Any, key: str, file: Path) -> list[Any]:
+    if not isinstance(document, dict) or set(document) != {key}:
+        raise ListDataError(f"expected a mapping with the single key '{key}'", file=str(file))
+    items = document[key]
+    if not isinstance(items, list):
+        raise ListDataError(f"'{key}' must be a list", file=str(file), field=key)
+    return items
+
+
+def _validate(
+    model: type[_M], item: Any, file: Path, lines: dict[int, int], index: int, what: str
+) -> _M:
+    try:
+        return model.model_validate(item)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        ident = item.get("id") if isinstance(item, dict) else None
+        entry = f"{what} '{ident}'" if ident else f"{what} {index + 1}"
+        field = ".".join(str(part) for part in error["loc"]) or None
+        raise ListDataError(
+            error["msg"], file=str(file), line=lines.get(index), entry=entry, field=field
+        ) from None

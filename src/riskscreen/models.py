@@ -1,0 +1,178 @@
+"""Data model: frozen pydantic models that cross stage boundaries.
+
+List data (sources, entities, listings) in; match and screening results out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class EntityKind(StrEnum):
+    """What kind of party a list entry names."""
+
+    ORGANIZATION = "organization"
+    GOVERNMENT_BODY = "government_body"
+    PERSON = "person"
+    VESSEL = "vessel"
+
+
+class Confidence(StrEnum):
+    """How a curated fact was established (see lists/README.md)."""
+
+    VERIFIED = "verified"  # read in an official source or a real list data file
+    SECONDARY = "secondary"  # law-firm alert, press, company filing mirror
+    UNVERIFIED = "unverified"  # kept only because it is explicitly marked so
+
+
+class ListSource(_Frozen):
+    """One sanction or export-control list, as published by its authority."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    title: str
+    authority: str
+    legal_basis: str | None = None
+    url: str | None = None
+    as_of: dt.date | None = None
+    content_hash: str | None = None  # sha256 of the file the source was read from
+    notes: str | None = None
+
+
+class Citation(_Frozen):
+    """The official notice behind a listing (e.g. a Federal Register document)."""
+
+    document: str | None = None  # e.g. "FR Doc. 2019-22210"
+    page: str | None = None  # e.g. "84 FR 22961"
+    title: str | None = None
+    published_on: dt.date | None = None
+    url: str | None = None
+
+
+class Listing(_Frozen):
+    """One entity's entry on one list."""
+
+    list_id: str
+    name_on_list: str | None = None  # the entry's name exactly as the list gives it
+    program: str | None = None
+    reason: str | None = None
+    listed_on: dt.date | None = None
+    effective_on: dt.date | None = None
+    delisted_on: dt.date | None = None
+    citation: Citation | None = None
+    url: str | None = None
+    confidence: Confidence = Confidence.VERIFIED
+    source: str | None = None  # where the curated fact was read
+    notes: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.delisted_on is None
+
+
+class Alias(_Frozen):
+    """A further name of an entity, with its language or script where known."""
+
+    name: str
+    lang: str | None = None  # BCP 47 language tag, e.g. "zh-Hans"
+    source: str | None = None
+    confidence: Confidence = Confidence.VERIFIED
+
+
+class Identifier(_Frozen):
+    """A registry or market identifier (USCC, ISIN, OFAC entry number …)."""
+
+    scheme: str
+    value: str
+
+
+class Entity(_Frozen):
+    """A listed party: one organisation on several lists is one entity with several listings."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    kind: EntityKind
+    name: str
+    aliases: tuple[Alias, ...] = ()
+    countries: tuple[str, ...] = ()  # ISO 3166-1 alpha-2
+    addresses: tuple[str, ...] = ()
+    identifiers: tuple[Identifier, ...] = ()
+    listings: tuple[Listing, ...] = Field(min_length=1)
+    notes: str | None = None
+
+    def all_names(self) -> tuple[str, ...]:
+        """Primary name, aliases and each listing's own spelling, deduplicated, in that order."""
+        seen: dict[str, None] = {self.name: None}
+        for alias in self.aliases:
+            seen.setdefault(alias.name, None)
+        for listing in self.listings:
+            if listing.name_on_list:
+                seen.setdefault(listing.name_on_list, None)
+        return tuple(seen)
+
+
+class Feature(_Frozen):
+    """One named claim the scorer tested, and what it contributed to the score."""
+
+    name: str
+    value: float
+    contribution: float
+    detail: str
+
+
+class MatchExplanation(_Frozen):
+    """Why a list name met a query form, feature by feature."""
+
+    query_form: str  # the normalized query form that met the list name
+    list_name: str  # the list name as written on the list
+    list_form: str  # its normalized form
+    script: str  # "latin", "han" or "pinyin" (Han transliterated)
+    features: tuple[Feature, ...]
+    summary: str
+
+
+class Match(_Frozen):
+    """A list entity that the query resembles closely enough."""
+
+    entity: Entity
+    score: float = Field(ge=0.0, le=1.0)
+    matched_name: str
+    explanation: MatchExplanation
+
+
+class NameScore(_Frozen):
+    """One name scored against another (``riskscreen.score_names``)."""
+
+    query: str
+    candidate: str
+    score: float = Field(ge=0.0, le=1.0)
+    explanation: MatchExplanation | None  # None when no forms were comparable
+
+
+class ListUsed(_Frozen):
+    """A list the screening ran against, as recorded in the result."""
+
+    id: str
+    title: str
+    as_of: dt.date | None
+    content_hash: str | None
+    entity_count: int
+
+
+class ScreeningResult(_Frozen):
+    """Everything one screening produced, reproducible from the lists it records."""
+
+    query: str
+    normalized_forms: tuple[str, ...]
+    threshold: float
+    matches: tuple[Match, ...]
+    lists: tuple[ListUsed, ...]
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.matches)

@@ -1,0 +1,112 @@
+"""The CLI, in-process: output on stdout, one-line errors on stderr, exit codes 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from riskscreen.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_check_iflytek_shows_entity_list_listing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "check", "iFlytek")
+    assert code == 1
+    assert "IFLYTEK" in out
+    assert "2019-10-09" in out
+    assert "2019-22210" in out
+    assert err == ""
+
+
+def test_check_clean_name_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "Acme Trading GmbH")
+    assert code == 0
+    assert "no match" in out
+
+
+def test_check_json_carries_everything(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "科大讯飞", "--format", "json")
+    assert code == 1
+    result = json.loads(out)
+    assert result["query"] == "科大讯飞"
+    assert "han:科大讯飞" in result["normalized_forms"]
+    top = result["matches"][0]
+    assert top["entity"]["name"] == "IFLYTEK"
+    assert top["explanation"]["features"]
+    assert {u["id"] for u in result["lists"]} >= {"us-bis-entity-list"}
+
+
+def test_threshold_option(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "check", "Huawei", "--threshold", "0.995", "--format", "json")
+    assert all(m["score"] >= 0.995 for m in json.loads(out)["matches"])
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", ""],
+        ["check", "   "],
+        ["check", "x" * 501],
+        ["check", "Huawei\x07"],
+        ["check", "Huawei", "--threshold", "2"],
+        ["check", "Huawei", "--threshold", "abc"],
+        ["check", "Huawei", "--list", "/nonexistent"],
+        ["frobnicate"],
+        [],
+    ],
+)
+def test_errors_are_one_line_exit_2(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1, err
+    assert err.startswith("riskscreen: error:")
+
+
+def test_lists_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "lists")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["LIST", "AS", "OF"]
+    assert any(line.startswith("us-bis-entity-list") for line in lines)
+    assert "https://" in out
+
+
+def test_custom_list(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  - {id: mine, title: My watchlist, authority: Compliance team}\n"
+    )
+    (tmp_path / "watch.yaml").write_text(
+        "entities:\n  - id: zorvex\n    kind: organization\n    name: Zorvex Trading Ltd\n"
+        "    listings: [{list_id: mine}]\n"
+    )
+    code, out, _ = run(capsys, "check", "ZORVEX TRADING", "--list", str(tmp_path))
+    assert code == 1
+    assert "Zorvex Trading Ltd" in out
+    code, out, _ = run(capsys, "check", "iFlytek", "--list", str(tmp_path))
+    assert code == 0
+
+
+def test_invalid_utf8_argument_in_a_real_process() -> None:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "riskscreen", "check", b"Hua\xffwei"],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert b"Traceback" not in proc.stderr
+    assert proc.stderr.decode().strip().startswith("riskscreen: error:")
+    assert "UTF-8" in proc.stderr.decode()
