@@ -31,6 +31,9 @@ NEGATIVES_PER_ENTITY = 5
 PRECISION_FLOOR = 0.90
 
 
+Row = tuple[float, float, float, float]  # threshold, precision, recall, F1
+
+
 @dataclass(frozen=True)
 class Pair:
     query: str
@@ -69,7 +72,7 @@ def list_pairs() -> list[Pair]:
     return pairs
 
 
-def sweep(pairs: list[Pair], thresholds: list[float]) -> list[tuple[float, float, float, float]]:
+def sweep(pairs: list[Pair], thresholds: list[float]) -> list[Row]:
     scores = [(score_names(p.query, p.candidate).score, p.match) for p in pairs]
     rows = []
     for t in thresholds:
@@ -83,17 +86,23 @@ def sweep(pairs: list[Pair], thresholds: list[float]) -> list[tuple[float, float
     return rows
 
 
-def main() -> int:
-    pairs = hand_pairs() + list_pairs()
-    thresholds = [round(0.50 + 0.01 * i, 2) for i in range(50)]
-    rows = sweep(pairs, thresholds)
-    # Screening teams review alerts: keep precision at or above the floor; among those, take
-    # the middle of the plateau whose F1 is within 0.01 of the best, not its cliff edge.
+def choose(rows: list[Row]) -> tuple[Row, list[Row]]:
+    """Screening teams review alerts: keep precision at or above the floor; among those, take
+    the middle of the plateau whose F1 is within 0.01 of the best, not its cliff edge."""
     eligible = [r for r in rows if r[1] >= PRECISION_FLOOR] or rows
     top = max(r[3] for r in eligible)
     plateau = [r for r in eligible if r[3] >= top - 0.01]
-    best = plateau[len(plateau) // 2]
-    counts = defaultdict(int)
+    return plateau[len(plateau) // 2], plateau
+
+
+THRESHOLDS = [round(0.50 + 0.01 * i, 2) for i in range(50)]
+
+
+def main() -> int:
+    pairs = hand_pairs() + list_pairs()
+    rows = sweep(pairs, THRESHOLDS)
+    best, plateau = choose(rows)
+    counts: dict[tuple[str, bool], int] = defaultdict(int)
     for p in pairs:
         counts[(p.source, p.match)] += 1
     lines = [

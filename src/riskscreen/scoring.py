@@ -45,7 +45,9 @@ _ADMIN = frozenset(
         "municipality", "prefecture", "district", "county", "city", "province", "provincial",
         "region", "regional", "autonomous", "peoples", "government", "uyghur", "kazakh",
         "kyrgyz", "mongolian", "hui", "tibetan", "area", "zone", "new", "the", "of", "and",
+        "corporation", "incorporated", "company", "limited",
     }
+    | vocab.LEGAL_FORMS  # a legal form left inside a name says nothing about the business
 )  # fmt: skip
 
 
