@@ -79,7 +79,7 @@ class NameIndex:
         by_script = {form.script: form for form in forms}
         if "han" not in by_script:
             return False
-        spellings = self.han_spellings.get(by_script["pinyin"].key)
+        spellings = self.han_spellings.get(by_script["pinyin"].key, set())
         return bool(spellings) and by_script["han"].key not in spellings
 
     def candidates(self, forms: Iterable[NameForm]) -> set[int]:
