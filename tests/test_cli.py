@@ -94,8 +94,18 @@ def test_custom_list(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
     code, out, _ = run(capsys, "check", "ZORVEX TRADING", "--list", str(tmp_path))
     assert code == 1
     assert "Zorvex Trading Ltd" in out
-    code, out, _ = run(capsys, "check", "iFlytek", "--list", str(tmp_path))
+    code, out, _ = run(
+        capsys,
+        "check",
+        "iFlytek",
+        "--list",
+        str(tmp_path),
+        "--no-bundled-rules",
+        "--format",
+        "json",
+    )
     assert code == 0
+    assert json.loads(out)["matches"] == []
 
 
 def test_invalid_utf8_argument_in_a_real_process() -> None:

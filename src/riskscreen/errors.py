@@ -54,5 +54,18 @@ class ListDataError(RiskscreenError):
     """A list file that is missing, unreadable or does not validate."""
 
 
+class CorpusError(RiskscreenError):
+    """An evidence article or corpus file that cannot be read or does not validate."""
+
+
+class RulePackError(RiskscreenError):
+    """A rule pack that cannot be read, does not validate, or fails its embedded tests."""
+
+    def __init__(self, message: str, *, rule: str | None = None, **context: object) -> None:
+        entry = f"rule '{rule}'" if rule else context.pop("entry", None)
+        super().__init__(message, entry=entry, **context)  # type: ignore[arg-type]
+        self.rule = rule
+
+
 class ConfigError(RiskscreenError, ValueError):
     """An option that makes no sense (threshold outside [0, 1], unknown list id …)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -154,6 +155,106 @@ class NameScore(_Frozen):
     explanation: MatchExplanation | None  # None when no forms were comparable
 
 
+class Article(_Frozen):
+    """One source article of the evidence corpus; ``text`` is stored exactly as provided."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    title: str
+    publisher: str | None = None
+    author: str | None = None
+    published_on: dt.date | None = None
+    event_date: dt.date | None = None
+    language: str  # BCP 47, e.g. "en", "zh"
+    url: str | None = None
+    notes: str | None = None
+    source_file: str | None = None
+    text: str
+    sha256: str  # of ``text`` encoded as UTF-8
+
+
+class ArticleEvidence(_Frozen):
+    """A sentence quoted from an article. Offsets count code points of the stored text."""
+
+    kind: Literal["article"] = "article"
+    id: str  # deterministic: hash of article sha256, span and claim
+    claim: str  # rule id (and subject) the sentence supports
+    article_id: str
+    title: str
+    publisher: str | None
+    date: dt.date | None
+    url: str | None
+    quote: str
+    start: int
+    end: int
+    text_sha256: str
+
+
+class ListingEvidence(_Frozen):
+    """The official notice behind a listing."""
+
+    kind: Literal["listing"] = "listing"
+    id: str  # deterministic: hash of list id, entity id and claim
+    claim: str
+    list_id: str
+    list_title: str
+    entity_id: str
+    entry_name: str
+    program: str | None
+    listed_on: dt.date | None
+    delisted_on: dt.date | None
+    citation: Citation | None
+    url: str | None
+    confidence: Confidence
+
+
+Evidence = Annotated[ArticleEvidence | ListingEvidence, Field(discriminator="kind")]
+
+
+class MentionRecord(_Frozen):
+    """Where a subject is named in the corpus. Offsets count code points of the stored text."""
+
+    subject: str  # entity id, or the query for a counterparty on no list
+    article_id: str
+    start: int
+    end: int
+    text: str  # the name as written in the article
+    sentence_start: int
+    sentence_end: int
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Flag(_Frozen):
+    """A rule that fired for a subject, with the evidence that made it fire."""
+
+    rule_id: str
+    pack_id: str
+    pack_version: str
+    category: str
+    severity: Severity
+    title: str
+    subject: str  # entity id, or the query itself for a counterparty on no list
+    message: str
+    citations: tuple[Evidence, ...] = Field(min_length=1)
+
+
+class Decision(StrEnum):
+    CLEAR = "clear"
+    REVIEW = "review"
+    HIT = "hit"
+
+
+class PackUsed(_Frozen):
+    id: str
+    version: str
+    sha256: str
+
+
 class ListUsed(_Frozen):
     """A list the screening ran against, as recorded in the result."""
 
@@ -170,9 +271,18 @@ class ScreeningResult(_Frozen):
     query: str
     normalized_forms: tuple[str, ...]
     threshold: float
+    decision: Decision
     matches: tuple[Match, ...]
+    flags: tuple[Flag, ...] = ()
+    mentions: tuple[MentionRecord, ...] = ()
     lists: tuple[ListUsed, ...]
+    rule_packs: tuple[PackUsed, ...] = ()
+    corpus_sha256: str | None = None  # of the article hashes, in id order
 
     @property
     def matched(self) -> bool:
         return bool(self.matches)
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags)

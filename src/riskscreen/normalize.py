@@ -200,11 +200,12 @@ def _han_forms(text: str) -> list[NameForm]:
 def _latin_forms(text: str) -> list[NameForm]:
     """The name with bracketed text kept inline; when a bracket holds a distinctive name or
     acronym ("(XUAR)", "(Huawei)"), also the name without it and, at the end, the bracket alone.
-    A bracket of places or generic words ("(Australia)", "(UK)") stays part of the name only.
+    A bracket of places or generic words ("(Australia)", "(UK)") or one inside the name that is
+    not an acronym ("Huawei Technologies (Yangon) Co., Ltd.") stays part of the name only.
     A CSL affiliate row ("<parent>. Affiliated Entity: <affiliate>") is the affiliate's name.
     """
     text = _AFFILIATE.split(text)[-1]
-    aliases = [m for m in _BRACKETED.finditer(text) if _has_core(m.group(1))]
+    aliases = [m for m in _BRACKETED.finditer(text) if _is_alias(m, text)]
     variants = [_BRACKET_CHARS.sub(" ", text)]
     if aliases:
         without = text
@@ -222,8 +223,12 @@ def _latin_forms(text: str) -> list[NameForm]:
     return forms
 
 
-def _has_core(text: str) -> bool:
-    return any(t.kind == "core" for t in _latin_tokens(text))
+def _is_alias(bracket: re.Match[str], text: str) -> bool:
+    content = bracket.group(1)
+    if not any(t.kind == "core" for t in _latin_tokens(content)):
+        return False
+    acronym = content.isupper() and sum(c.isalpha() for c in content) >= 2
+    return acronym or not text[bracket.end() :].strip(" .,;")
 
 
 def name_forms(name: str) -> tuple[NameForm, ...]:

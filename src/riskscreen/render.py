@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from riskscreen.models import Listing, ListUsed, Match, ScreeningResult
+import textwrap
+
+from riskscreen.models import (
+    ArticleEvidence,
+    Flag,
+    Listing,
+    ListingEvidence,
+    ListUsed,
+    Match,
+    ScreeningResult,
+)
+
+QUOTE_WIDTH = 400
+"""Characters of a quote shown in text output; JSON output always carries the whole quote."""
 
 
 def _listing_line(listing: Listing, titles: dict[str, str]) -> str:
@@ -40,19 +53,82 @@ def _match_lines(match: Match, titles: dict[str, str]) -> list[str]:
     return lines
 
 
+def _evidence_lines(item: ArticleEvidence | ListingEvidence) -> list[str]:
+    if isinstance(item, ListingEvidence):
+        notice = item.citation.document or item.citation.page if item.citation else None
+        when = item.listed_on.isoformat() if item.listed_on else "date unknown"
+        parts = [
+            f'{item.list_title}: "{item.entry_name}"',
+            f"listed {when}",
+            notice or "no official citation on record",
+        ]
+        return ["      [listing] " + " · ".join(parts)]
+    source = " · ".join(
+        p
+        for p in (
+            item.title,
+            item.publisher,
+            item.date.isoformat() if item.date else None,
+            item.url,
+        )
+        if p
+    )
+    quote = " ".join(item.quote.split())
+    if len(quote) > QUOTE_WIDTH:  # by characters: Chinese text has no spaces to cut at
+        quote = quote[:QUOTE_WIDTH] + " …"
+    return [
+        f"      [article {item.article_id} {item.start}:{item.end}] {source}",
+        *textwrap.wrap(
+            f"“{quote}”", width=96, initial_indent="        ", subsequent_indent="        "
+        ),
+    ]
+
+
+def _flag_lines(flag: Flag) -> list[str]:
+    lines = [
+        f"  [{flag.severity.value.upper()}] {flag.title} ({flag.pack_id}/{flag.rule_id}, "
+        f"{flag.category})"
+    ]
+    lines.extend(
+        textwrap.wrap(flag.message, width=96, initial_indent="    ", subsequent_indent="    ")
+    )
+    for item in flag.citations:
+        lines.extend(_evidence_lines(item))
+    return lines
+
+
 def result_text(result: ScreeningResult) -> str:
     titles = {used.id: used.title for used in result.lists}
     count = len(result.matches)
     head = "no match" if not count else f"{count} match{'es' if count > 1 else ''}"
-    lines = [f"{result.query}: {head} (threshold {result.threshold:.2f})"]
+    flags = len(result.flags)
+    lines = [
+        f"{result.query}: {result.decision.value.upper()} — {head}, "
+        f"{flags} flag{'' if flags == 1 else 's'} (threshold {result.threshold:.2f})"
+    ]
     for match in result.matches:
         lines.append("")
         lines.extend(_match_lines(match, titles))
+    if result.mentions:
+        per_article: dict[str, int] = {}
+        for mention in result.mentions:
+            per_article[mention.article_id] = per_article.get(mention.article_id, 0) + 1
+        listed = ", ".join(f"{a} ({n})" for a, n in per_article.items())
+        lines.append("")
+        lines.append(f"mentioned in {len(per_article)} article(s): {listed}")
+    if result.flags:
+        lines.append("")
+        lines.append("flags:")
+        for flag in result.flags:
+            lines.extend(_flag_lines(flag))
     lines.append("")
     used = ", ".join(
         f"{u.id} ({u.as_of.isoformat() if u.as_of else 'date unknown'})" for u in result.lists
     )
     lines.append(f"lists: {used}")
+    if result.rule_packs:
+        packs = ", ".join(f"{p.id} {p.version}" for p in result.rule_packs)
+        lines.append(f"rule packs: {packs}")
     return "\n".join(lines)
 
 

@@ -1,24 +1,43 @@
 """Screen: a counterparty name → a ``ScreeningResult``.
 
 Orchestration only, in the order of the data flow: check the input, normalize it, look up
-candidates in the index, score them, keep the best name per entity above the threshold.
+candidates in the index, score them, keep the best name per entity above the threshold; then
+find the subjects' mentions in the corpus, evaluate the rule packs, and decide.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Sequence
+from functools import cached_property
 from pathlib import Path
 
+from riskscreen.decision import decide
 from riskscreen.errors import ConfigError, InputError
+from riskscreen.evidence.corpus import load_bundled_corpus, load_corpus
+from riskscreen.evidence.mentions import CorpusIndex
 from riskscreen.index import NameIndex
 from riskscreen.lists import ListData, load_bundled, load_lists
-from riskscreen.models import Match, MatchExplanation, NameScore, ScreeningResult
+from riskscreen.models import (
+    Article,
+    Match,
+    MatchExplanation,
+    MentionRecord,
+    NameScore,
+    PackUsed,
+    ScreeningResult,
+)
 from riskscreen.normalize import NameForm, name_forms
+from riskscreen.rules.evaluate import Evaluator, Subject
+from riskscreen.rules.loader import LoadedPack, load_bundled_packs, load_packs
 from riskscreen.scoring import Scored, best_pair
 from riskscreen.validate import check_name
 
 DEFAULT_THRESHOLD = 0.74
 """Chosen by ``python -m benchmarks.threshold`` on labelled pairs; see docs/threshold.md."""
+
+MAX_SUBJECTS = 5
+"""Rules judge the best-scoring matches (ties), at most this many."""
 
 
 def _check_threshold(threshold: float) -> float:
@@ -37,7 +56,7 @@ def query_forms(name: object) -> tuple[str, tuple[NameForm, ...]]:
 
 
 class Screener:
-    """Lists loaded and indexed once, reused for any number of screenings.
+    """Lists, rule packs and evidence corpus loaded and indexed once, reused for many checks.
 
     >>> screener = Screener.bundled()
     >>> result = screener.screen("iFlytek")
@@ -45,28 +64,112 @@ class Screener:
     'IFLYTEK'
     """
 
-    def __init__(self, data: ListData, *, threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self,
+        data: ListData,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        packs: Sequence[LoadedPack] = (),
+        corpus: Sequence[Article] = (),
+    ) -> None:
         self.data = data
         self.threshold = _check_threshold(threshold)
         self.index = NameIndex(data.entities)
         self.lists = data.lists_used()
+        self.packs = tuple(packs)
+        self.corpus = tuple(corpus)
+        self.packs_used = tuple(
+            PackUsed(id=p.pack.id, version=p.pack.version, sha256=p.sha256) for p in self.packs
+        )
+        digest = hashlib.sha256("".join(f"{a.id}:{a.sha256};" for a in self.corpus).encode())
+        self.corpus_sha256 = digest.hexdigest() if self.corpus else None
 
     @classmethod
-    def bundled(cls, *, threshold: float = DEFAULT_THRESHOLD) -> Screener:
-        """A screener over the curated lists shipped with riskscreen."""
-        return cls(load_bundled(), threshold=threshold)
+    def bundled(
+        cls,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        rules: Iterable[str | Path] = (),
+        bundled_rules: bool = True,
+        corpus: Iterable[str | Path] = (),
+        bundled_corpus: bool = True,
+    ) -> Screener:
+        """The curated lists, rule packs and articles shipped with riskscreen, plus your own
+        rule packs and articles."""
+        return cls.from_paths(
+            (),
+            threshold=threshold,
+            rules=rules,
+            bundled_rules=bundled_rules,
+            corpus=corpus,
+            bundled_corpus=bundled_corpus,
+        )
 
     @classmethod
     def from_paths(
-        cls, paths: Iterable[str | Path], *, threshold: float = DEFAULT_THRESHOLD
+        cls,
+        lists: Iterable[str | Path],
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        rules: Iterable[str | Path] = (),
+        bundled_rules: bool = True,
+        corpus: Iterable[str | Path] = (),
+        bundled_corpus: bool = True,
     ) -> Screener:
-        """A screener over list files or directories in the bundled YAML format."""
-        return cls(load_lists(Path(p) for p in paths), threshold=threshold)
+        """List files in the bundled YAML format (none: the bundled lists), with rule packs and
+        articles: the bundled ones unless switched off, plus any given."""
+        list_paths = [Path(p) for p in lists]
+        data = load_lists(list_paths) if list_paths else load_bundled()
+        packs = (*(load_bundled_packs() if bundled_rules else ()), *load_packs(map(Path, rules)))
+        articles = (
+            *(load_bundled_corpus() if bundled_corpus else ()),
+            *load_corpus(map(Path, corpus)),
+        )
+        return cls(data, threshold=threshold, packs=packs, corpus=articles)
+
+    def with_packs(self, packs: Sequence[LoadedPack]) -> Screener:
+        """The same lists and corpus (indexes shared, not rebuilt) with other rule packs."""
+        other = Screener.__new__(Screener)
+        other.__dict__.update(self.__dict__)
+        other.__dict__.pop("evaluator", None)
+        other.packs = tuple(packs)
+        other.packs_used = tuple(
+            PackUsed(id=p.pack.id, version=p.pack.version, sha256=p.sha256) for p in other.packs
+        )
+        other.__dict__["corpus_index"] = self.corpus_index
+        return other
+
+    @cached_property
+    def corpus_index(self) -> CorpusIndex:
+        """The corpus indexed once, on first use, with every list entity's mentions."""
+        return CorpusIndex(self.corpus, self.data.entities)
+
+    @cached_property
+    def evaluator(self) -> Evaluator:
+        titles = {used.id: used.title for used in self.lists}
+        return Evaluator(self.packs, self.corpus_index, self.data.entities, titles)
 
     def screen(self, name: object, *, threshold: float | None = None) -> ScreeningResult:
         """Screen one counterparty name; raises ``InputError`` for names that cannot be."""
         cutoff = self.threshold if threshold is None else _check_threshold(threshold)
         checked, forms = query_forms(name)
+        matches = self._matches(forms, cutoff)
+        subjects = self._subjects(checked, matches) if self.corpus else []
+        flags = [f for subject in subjects for f in self.evaluator.flags(subject)]
+        return ScreeningResult(
+            query=checked,
+            normalized_forms=tuple(f"{f.script}:{f.text}" for f in forms),
+            threshold=cutoff,
+            decision=decide(matches, flags),
+            matches=tuple(matches),
+            flags=tuple(flags),
+            mentions=tuple(m for subject in subjects for m in self._records(subject)),
+            lists=self.lists,
+            rule_packs=self.packs_used,
+            corpus_sha256=self.corpus_sha256,
+        )
+
+    def _matches(self, forms: tuple[NameForm, ...], cutoff: float) -> list[Match]:
         best: dict[int, tuple[Scored, NameForm, NameForm, str]] = {}
         pinyin_ok = not self.index.is_homophone(forms)
         for pos in self.index.candidates(forms):
@@ -93,13 +196,51 @@ class Screener:
             for entity, (scored, q, c, list_name) in best.items()
         ]
         matches.sort(key=lambda m: (-m.score, m.entity.id))
-        return ScreeningResult(
-            query=checked,
-            normalized_forms=tuple(f"{f.script}:{f.text}" for f in forms),
-            threshold=cutoff,
-            matches=tuple(matches),
-            lists=self.lists,
-        )
+        return matches
+
+    def _subjects(self, query: str, matches: list[Match]) -> list[Subject]:
+        """Who the rules judge: the best match (ties included) with the entity's own mentions
+        plus where the name as typed is mentioned; with no match, the name alone."""
+        corpus = self.corpus_index
+        own = corpus.name_mentions(query)
+        positions = {e.id: i for i, e in enumerate(self.data.entities)}
+        best = [m for m in matches if m.score == matches[0].score][:MAX_SUBJECTS]
+        subjects = [
+            Subject(
+                key=m.entity.id,
+                display=m.entity.name,
+                query=query,
+                entity=m.entity,
+                entity_position=positions[m.entity.id],
+                mentions=tuple(
+                    sorted(
+                        {*corpus.entity_mentions[positions[m.entity.id]], *own},
+                        key=lambda x: (x.article, x.start, x.end),
+                    )
+                ),
+            )
+            for m in best
+        ]
+        return subjects or [Subject(query, query, query, None, None, tuple(own))]
+
+    def _records(self, subject: Subject) -> list[MentionRecord]:
+        corpus = self.corpus_index
+        records = []
+        for m in subject.mentions:
+            article = corpus.articles[m.article]
+            start, end = corpus.sentence_span(m.article, m.sentence)
+            records.append(
+                MentionRecord(
+                    subject=subject.key,
+                    article_id=article.id,
+                    start=m.start,
+                    end=m.end,
+                    text=article.text[m.start : m.end],
+                    sentence_start=start,
+                    sentence_end=end,
+                )
+            )
+        return records
 
 
 def _rank(scored: Scored, query: NameForm, candidate: NameForm, name: str) -> tuple[object, ...]:

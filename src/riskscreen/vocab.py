@@ -75,7 +75,7 @@ GENERIC: frozenset[str] = frozenset(
         "technology", "digital", "information", "network", "development", "science",
         "electronic", "communication", "telecommunication", "international", "industry",
         "trading", "trade", "investment", "holding", "group", "system", "software",
-        "intelligent", "intelligence", "smart", "data", "cloud", "security", "new",
+        "intelligent", "intelligence", "smart", "data", "cloud", "security", "new", "mobile",
         "manufacturing", "equipment", "engineering", "service", "services", "solutions",
         "products", "import", "export", "logistics", "bank", "financial", "finance",
         "capital", "enterprise", "enterprises", "global", "national", "general",

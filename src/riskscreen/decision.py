@@ -1,0 +1,29 @@
+"""Decision: matches and flags → clear / review / hit.
+
+hit     a strong match (score ≥ STRONG_MATCH) to an entity with an active listing, or a
+        high or critical flag on such a match;
+review  any other match or flag;
+clear   nothing matched and nothing flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from riskscreen.models import Decision, Flag, Match, Severity
+
+STRONG_MATCH = 0.95
+_SEVERE = frozenset({Severity.HIGH, Severity.CRITICAL})
+
+
+def decide(matches: Sequence[Match], flags: Sequence[Flag]) -> Decision:
+    strong = {
+        m.entity.id
+        for m in matches
+        if m.score >= STRONG_MATCH and any(x.active for x in m.entity.listings)
+    }
+    if strong or any(f.severity in _SEVERE and f.subject in strong for f in flags):
+        return Decision.HIT
+    if matches or flags:
+        return Decision.REVIEW
+    return Decision.CLEAR

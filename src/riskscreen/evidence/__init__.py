@@ -1,0 +1,1 @@
+"""Evidence: the article corpus, sentence segmentation, mentions and citations."""
