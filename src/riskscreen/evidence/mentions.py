@@ -183,13 +183,20 @@ class CorpusIndex:
         return result
 
     def find(self, latin: Iterable[Pattern], han: Iterable[str]) -> list[Mention]:
-        """Occurrences of any of the patterns, sorted and without overlaps of equal spans."""
+        """Occurrences of any of the patterns, in text order; a mention inside a longer one
+        ("Huawei" in "Huawei Technologies") is dropped."""
         found: set[Mention] = set()
         for pattern in latin:
             found.update(self._find_latin(pattern))
         for text in han:
             found.update(self._find_han(text))
-        return sorted(found, key=lambda m: (m.article, m.start, m.end))
+        kept: list[Mention] = []
+        for m in sorted(found, key=lambda m: (m.article, m.start, -m.end)):
+            last = kept[-1] if kept else None
+            if last and last.article == m.article and m.end <= last.end:
+                continue
+            kept.append(m)
+        return kept
 
     def name_mentions(self, name: str) -> list[Mention]:
         """Where a name that is on no list (a counterparty as typed) is mentioned."""
