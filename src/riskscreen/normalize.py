@@ -20,7 +20,7 @@ Script = Literal["latin", "han", "pinyin"]
 _APOSTROPHES = re.compile(r"['’`´ʼ‘]")
 _BRACKETED = re.compile(r"[(\[{（【]([^()\[\]{}（）【】]*)[)\]}）】]")
 # CSL rows name an affiliate as "<parent>. Affiliated Entity: <affiliate>".
-_AFFILIATE = re.compile(r"[.;,]?\s*affiliated\s+entity\s*:\s*", re.IGNORECASE)
+_AFFILIATE = re.compile(r"\W*\baffiliated\W+entity\b\W*", re.IGNORECASE)
 _BRACKET_CHARS = re.compile(r"[()\[\]{}（）【】]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _HAN_KEEP = re.compile(r"[^0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")

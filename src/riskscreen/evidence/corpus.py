@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from riskscreen.errors import CorpusError
 from riskscreen.models import Article
+from riskscreen.yamlio import load_yaml
 
 FENCE = "---\n"
 ARTICLE_SUFFIXES = (".txt", ".md")
@@ -71,7 +72,7 @@ def _read_article(file: Path) -> Article:
     if end < 0:
         raise CorpusError("front matter is not closed by a '---' line", file=str(file))
     try:
-        meta = yaml.safe_load(raw[len(FENCE) : end + 1])
+        meta, _ = load_yaml(raw[len(FENCE) : end + 1])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise CorpusError(

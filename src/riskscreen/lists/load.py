@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from riskscreen.errors import ListDataError
 from riskscreen.models import Entity, ListSource, ListUsed
 from riskscreen.normalize import name_forms
+from riskscreen.yamlio import item_lines, load_yaml
 
 SOURCES_FILE = "sources.yaml"
 _M = TypeVar("_M", bound=BaseModel)
@@ -144,19 +145,14 @@ def _read_yaml(file: Path) -> tuple[Any, dict[int, int]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ListDataError(f"cannot read: {exc}", file=str(file)) from None
     try:
-        document = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        document, root = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise ListDataError(
             f"invalid YAML: {problem}", file=str(file), line=mark.line + 1 if mark else None
         ) from None
-    lines: dict[int, int] = {}
-    if isinstance(root, yaml.MappingNode):
-        for key, value in root.value:
-            if key.value in ("sources", "entities") and isinstance(value, yaml.SequenceNode):
-                lines = {i: node.start_mark.line + 1 for i, node in enumerate(value.value)}
+    lines = item_lines(root, "sources") or item_lines(root, "entities")
     return document, lines
 
 

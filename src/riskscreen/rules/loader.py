@@ -1,7 +1,7 @@
 """Rule-pack loading: ``rules/*.yaml`` → validated ``RulePack`` with compiled, time-bounded
 patterns. Every error names the file, the line and the rule.
 
-``yaml.safe_load`` only: a pack is data and can never execute code.
+Safe YAML loading only (``riskscreen.yamlio``): a pack is data and can never execute code.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import regex
 import yaml
@@ -20,6 +19,7 @@ from pydantic import ValidationError
 
 from riskscreen.errors import RulePackError
 from riskscreen.rules.schema import MAX_PATTERN_LENGTH, Condition, Rule, RulePack
+from riskscreen.yamlio import item_lines, load_yaml
 
 PATTERN_TIMEOUT = 0.05
 """Seconds one regular expression may spend on one sentence before the run stops with an error."""
@@ -78,8 +78,7 @@ def load_pack(file: Path) -> LoadedPack:
     except (OSError, UnicodeDecodeError) as exc:
         raise RulePackError(f"cannot read: {exc}", file=name) from None
     try:
-        document = yaml.safe_load(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        document, root = load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -88,7 +87,7 @@ def load_pack(file: Path) -> LoadedPack:
         ) from None
     if not isinstance(document, dict):
         raise RulePackError("a pack is a mapping with id, version, title and rules", file=name)
-    rule_lines = _rule_lines(root)
+    rule_lines = item_lines(root, "rules")
     items = document.get("rules")
     if not isinstance(items, list) or not items:
         raise RulePackError("'rules' must be a non-empty list", file=name, field="rules")
@@ -129,14 +128,6 @@ def load_pack(file: Path) -> LoadedPack:
             error["msg"], file=name, line=1, field=".".join(str(p) for p in error["loc"]) or None
         ) from None
     return LoadedPack(pack, name, hashlib.sha256(raw).hexdigest(), lines)
-
-
-def _rule_lines(root: Any) -> dict[int, int]:
-    if isinstance(root, yaml.MappingNode):
-        for key, value in root.value:
-            if key.value == "rules" and isinstance(value, yaml.SequenceNode):
-                return {i: node.start_mark.line + 1 for i, node in enumerate(value.value)}
-    return {}
 
 
 def _patterns(condition: Condition) -> Iterator[str]:
