@@ -78,9 +78,7 @@ class Screener:
         self.lists = data.lists_used()
         self.packs = tuple(packs)
         self.corpus = tuple(corpus)
-        self.packs_used = tuple(
-            PackUsed(id=p.pack.id, version=p.pack.version, sha256=p.sha256) for p in self.packs
-        )
+        self.packs_used = _packs_used(self.packs)
         digest = hashlib.sha256("".join(f"{a.id}:{a.sha256};" for a in self.corpus).encode())
         self.corpus_sha256 = digest.hexdigest() if self.corpus else None
 
@@ -133,9 +131,7 @@ class Screener:
         other.__dict__.update(self.__dict__)
         other.__dict__.pop("evaluator", None)
         other.packs = tuple(packs)
-        other.packs_used = tuple(
-            PackUsed(id=p.pack.id, version=p.pack.version, sha256=p.sha256) for p in other.packs
-        )
+        other.packs_used = _packs_used(other.packs)
         other.__dict__["corpus_index"] = self.corpus_index
         return other
 
@@ -241,6 +237,10 @@ class Screener:
                 )
             )
         return records
+
+
+def _packs_used(packs: tuple[LoadedPack, ...]) -> tuple[PackUsed, ...]:
+    return tuple(PackUsed(id=p.pack.id, version=p.pack.version, sha256=p.sha256) for p in packs)
 
 
 def _rank(scored: Scored, query: NameForm, candidate: NameForm, name: str) -> tuple[object, ...]:

@@ -10,13 +10,13 @@ import hashlib
 import json
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from riskscreen.bundled import bundled_dir
 from riskscreen.errors import CorpusError
 from riskscreen.models import Article
 from riskscreen.yamlio import load_yaml
@@ -26,14 +26,7 @@ ARTICLE_SUFFIXES = (".txt", ".md")
 
 
 def bundled_corpus_dir() -> Path:
-    """The bundled articles: inside the installed wheel, or ``seeds/`` of a source checkout."""
-    packaged = Path(str(resources.files("riskscreen"))) / "_data" / "seeds"
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[3] / "seeds"
-    if checkout.is_dir():
-        return checkout
-    raise CorpusError("bundled corpus not found (broken installation?)", file=str(packaged))
+    return bundled_dir("seeds", CorpusError)
 
 
 @cache

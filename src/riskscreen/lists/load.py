@@ -12,13 +12,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from riskscreen.bundled import bundled_dir
 from riskscreen.errors import ListDataError
 from riskscreen.models import Entity, ListSource, ListUsed
 from riskscreen.normalize import name_forms
@@ -62,14 +62,7 @@ class ListData:
 
 
 def bundled_lists_dir() -> Path:
-    """The curated lists: inside the installed wheel, or ``lists/`` of a source checkout."""
-    packaged = Path(str(resources.files("riskscreen"))) / "_data" / "lists"
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[3] / "lists"
-    if checkout.is_dir():
-        return checkout
-    raise ListDataError("bundled lists not found (broken installation?)", file=str(packaged))
+    return bundled_dir("lists", ListDataError)
 
 
 @cache

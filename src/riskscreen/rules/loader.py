@@ -10,13 +10,13 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import regex
 import yaml
 from pydantic import ValidationError
 
+from riskscreen.bundled import bundled_dir
 from riskscreen.errors import RulePackError
 from riskscreen.rules.schema import MAX_PATTERN_LENGTH, Condition, Rule, RulePack
 from riskscreen.yamlio import item_lines, load_yaml
@@ -35,13 +35,7 @@ class LoadedPack:
 
 
 def bundled_rules_dir() -> Path:
-    packaged = Path(str(resources.files("riskscreen"))) / "_data" / "rules"
-    if packaged.is_dir():
-        return packaged
-    checkout = Path(__file__).resolve().parents[3] / "rules"
-    if checkout.is_dir():
-        return checkout
-    raise RulePackError("bundled rule packs not found (broken installation?)", file=str(packaged))
+    return bundled_dir("rules", RulePackError)
 
 
 @cache
