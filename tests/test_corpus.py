@@ -81,3 +81,19 @@ def test_duplicate_article_ids(tmp_path: Path) -> None:
 
 def test_bundled_dir_exists() -> None:
     assert bundled_corpus_dir().is_dir()
+
+
+def test_windows_line_endings_and_raw_line_separator(tmp_path: Path) -> None:
+    (tmp_path / "w.txt").write_bytes(
+        b"---\r\nid: w\r\ntitle: W\r\nlanguage: en\r\n---\r\nLine one.\r\n"
+    )
+    (tmp_path / "s.jsonl").write_text(
+        json.dumps(
+            {"id": "s", "title": "S", "language": "en", "text": "a\u2028b"}, ensure_ascii=False
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    articles = {a.id: a for a in load_corpus([tmp_path])}
+    assert articles["w"].text == "Line one.\r\n"
+    assert articles["s"].text == "a\u2028b"

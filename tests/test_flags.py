@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from riskscreen import ArticleEvidence, Decision, ListingEvidence, Screener, ScreeningResult
@@ -133,3 +135,37 @@ def test_ai_champion(screener: Screener, name: str) -> None:
     assert any(
         q.article_id == AI_STRATEGY for q in quotes(screener.screen(name), "national-ai-champion")
     )
+
+
+def test_strong_matches_are_all_judged(screener: Screener) -> None:
+    # "Megvii" is an alias of the delisted Beijing Megvii (1.00) and close to Megvii
+    # Technology Limited (0.98, on the Entity List): both are judged.
+    result = screener.screen("Megvii")
+    subjects = {f.subject for f in result.flags if f.rule_id == "entity-list-or-meu"}
+    assert "megvii-technology" in subjects
+
+
+def test_rules_run_without_a_corpus() -> None:
+    bare = Screener.bundled(bundled_corpus=False)
+    result = bare.screen("iFlytek")
+    assert {f.rule_id for f in result.flags} >= {"entity-list-or-meu", "surveillance-link"}
+    assert all(not isinstance(c, ArticleEvidence) for f in result.flags for c in f.citations)
+
+
+def test_severity_makes_a_hit(screener: Screener) -> None:
+    # A weaker match (below 0.95) with a high-severity flag is a hit, not a review.
+    result = screener.screen("Hikvison Digital")
+    assert result.matches
+    assert result.matches[0].score < 0.95
+    assert any(f.severity.value == "high" for f in result.flags)
+    assert result.decision is Decision.HIT
+
+
+def test_your_pack_cannot_shadow_a_bundled_one(tmp_path: Path) -> None:
+    from riskscreen import RulePackError
+    from riskscreen.rules.loader import bundled_rules_dir
+
+    copy = tmp_path / "surveillance.yaml"
+    copy.write_text((bundled_rules_dir() / "surveillance.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(RulePackError, match="loaded twice"):
+        Screener.bundled(rules=[copy])

@@ -97,3 +97,18 @@ def test_urls_are_not_mentions() -> None:
     index = CorpusIndex([article("链接: http://baijiahao.baidu.com/s?id=1 and Baidu itself.")], [])
     mentions = index.name_mentions("Baidu")
     assert [index.articles[0].text[m.start : m.end] for m in mentions] == ["Baidu"]
+
+
+def test_a_name_never_spans_two_sentences() -> None:
+    index = CorpusIndex(
+        [article("We met Zorvex.\nTechnology is good. Zorvex Technology grew.")], []
+    )
+    texts = [
+        index.articles[0].text[m.start : m.end] for m in index.name_mentions("Zorvex Technology")
+    ]
+    assert texts == ["Zorvex", "Zorvex Technology"]
+
+
+def test_bare_domains_are_not_mentions() -> None:
+    index = CorpusIndex([article("See baijiahao.baidu.com/s?id=1 for more.")], [])
+    assert index.name_mentions("Baidu") == []

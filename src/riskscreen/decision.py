@@ -1,7 +1,7 @@
 """Decision: matches and flags → clear / review / hit.
 
 hit     a strong match (score ≥ STRONG_MATCH) to an entity with an active listing, or a
-        high or critical flag on such a match;
+        high or critical flag on any matched entity;
 review  any other match or flag;
 clear   nothing matched and nothing flagged.
 """
@@ -22,7 +22,8 @@ def decide(matches: Sequence[Match], flags: Sequence[Flag]) -> Decision:
         for m in matches
         if m.score >= STRONG_MATCH and any(x.active for x in m.entity.listings)
     }
-    if strong or any(f.severity in _SEVERE and f.subject in strong for f in flags):
+    matched = {m.entity.id for m in matches}
+    if strong or any(f.severity in _SEVERE and f.subject in matched for f in flags):
         return Decision.HIT
     if matches or flags:
         return Decision.REVIEW

@@ -71,6 +71,11 @@ def _kind(token: str) -> Kind:
     return "core"
 
 
+_PHRASES_BY_FIRST: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _phrase, _canonical in sorted(vocab.PHRASES.items(), key=lambda p: -len(p[0])):
+    _PHRASES_BY_FIRST.setdefault(_phrase[0], []).append((_phrase, _canonical))
+
+
 def _fold_phrases(words: list[str]) -> list[str]:
     """Canonical spellings, then phrases folded to one token, repeated until stable."""
     words = [vocab.ABBREVIATIONS.get(w, w) for w in words]
@@ -78,7 +83,7 @@ def _fold_phrases(words: list[str]) -> list[str]:
         out: list[str] = []
         i = 0
         while i < len(words):
-            for phrase, canonical in vocab.PHRASES.items():
+            for phrase, canonical in _PHRASES_BY_FIRST.get(words[i], ()):
                 if tuple(words[i : i + len(phrase)]) == phrase:
                     out.append(canonical)
                     i += len(phrase)
@@ -184,6 +189,8 @@ def _pinyin_tokens(han: tuple[Token, ...]) -> tuple[Token, ...]:
 
 
 def _prepare(name: str) -> str:
+    if name.isascii():
+        return name
     text = unicodedata.normalize("NFKC", name)
     # Format characters (zero-width space, BOM, bidi marks) carry no letters.
     return "".join(c for c in text if unicodedata.category(c) != "Cf")

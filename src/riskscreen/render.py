@@ -57,11 +57,10 @@ def _evidence_lines(item: ArticleEvidence | ListingEvidence) -> list[str]:
     if isinstance(item, ListingEvidence):
         notice = item.citation.document or item.citation.page if item.citation else None
         when = item.listed_on.isoformat() if item.listed_on else "date unknown"
-        parts = [
-            f'{item.list_title}: "{item.entry_name}"',
-            f"listed {when}",
-            notice or "no official citation on record",
-        ]
+        parts = [f'{item.list_title}: "{item.entry_name}"', f"listed {when}"]
+        if item.delisted_on:
+            parts.append(f"REMOVED {item.delisted_on.isoformat()}")
+        parts.append(notice or "no official citation on record")
         return ["      [listing] " + " · ".join(parts)]
     source = " · ".join(
         p

@@ -12,10 +12,16 @@ from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 
-from riskscreen.decision import decide
-from riskscreen.errors import ConfigError, InputError
+from riskscreen.decision import STRONG_MATCH, decide
+from riskscreen.errors import (
+    ConfigError,
+    CorpusError,
+    InputError,
+    RiskscreenError,
+    RulePackError,
+)
 from riskscreen.evidence.corpus import load_bundled_corpus, load_corpus
-from riskscreen.evidence.mentions import CorpusIndex
+from riskscreen.evidence.mentions import CorpusIndex, drop_nested
 from riskscreen.index import NameIndex
 from riskscreen.lists import ListData, load_bundled, load_lists
 from riskscreen.models import (
@@ -37,7 +43,7 @@ DEFAULT_THRESHOLD = 0.74
 """Chosen by ``python -m benchmarks.threshold`` on labelled pairs; see docs/threshold.md."""
 
 MAX_SUBJECTS = 5
-"""Rules judge the best-scoring matches (ties), at most this many."""
+"""Rules judge at most this many matched entities (see ``Screener._subjects``)."""
 
 
 def _check_threshold(threshold: float) -> float:
@@ -79,7 +85,8 @@ class Screener:
         self.packs = tuple(packs)
         self.corpus = tuple(corpus)
         self.packs_used = _packs_used(self.packs)
-        digest = hashlib.sha256("".join(f"{a.id}:{a.sha256};" for a in self.corpus).encode())
+        ordered = sorted(self.corpus, key=lambda a: a.id)
+        digest = hashlib.sha256("".join(f"{a.id}:{a.sha256};" for a in ordered).encode())
         self.corpus_sha256 = digest.hexdigest() if self.corpus else None
 
     @classmethod
@@ -123,6 +130,8 @@ class Screener:
             *(load_bundled_corpus() if bundled_corpus else ()),
             *load_corpus(map(Path, corpus)),
         )
+        _unique_ids([p.pack.id for p in packs], "rule pack", RulePackError)
+        _unique_ids([a.id for a in articles], "article", CorpusError)
         return cls(data, threshold=threshold, packs=packs, corpus=articles)
 
     def with_packs(self, packs: Sequence[LoadedPack]) -> Screener:
@@ -150,7 +159,7 @@ class Screener:
         cutoff = self.threshold if threshold is None else _check_threshold(threshold)
         checked, forms = query_forms(name)
         matches = self._matches(forms, cutoff)
-        subjects = self._subjects(checked, matches) if self.corpus else []
+        subjects = self._subjects(checked, matches) if self.packs or self.corpus else []
         flags = [f for subject in subjects for f in self.evaluator.flags(subject)]
         return ScreeningResult(
             query=checked,
@@ -195,12 +204,14 @@ class Screener:
         return matches
 
     def _subjects(self, query: str, matches: list[Match]) -> list[Subject]:
-        """Who the rules judge: the best match (ties included) with the entity's own mentions
-        plus where the name as typed is mentioned; with no match, the name alone."""
+        """Who the rules judge: the strong matches (score ≥ STRONG_MATCH), or else the best
+        match (ties included), each with the entity's own mentions plus where the name as typed
+        is mentioned; with no match, the name as typed alone."""
         corpus = self.corpus_index
         own = corpus.name_mentions(query)
         positions = {e.id: i for i, e in enumerate(self.data.entities)}
-        best = [m for m in matches if m.score == matches[0].score][:MAX_SUBJECTS]
+        strong = [m for m in matches if m.score >= STRONG_MATCH]
+        best = (strong or [m for m in matches if m.score == matches[0].score])[:MAX_SUBJECTS]
         subjects = [
             Subject(
                 key=m.entity.id,
@@ -209,10 +220,7 @@ class Screener:
                 entity=m.entity,
                 entity_position=positions[m.entity.id],
                 mentions=tuple(
-                    sorted(
-                        {*corpus.entity_mentions[positions[m.entity.id]], *own},
-                        key=lambda x: (x.article, x.start, x.end),
-                    )
+                    drop_nested([*corpus.entity_mentions[positions[m.entity.id]], *own])
                 ),
             )
             for m in best
@@ -237,6 +245,17 @@ class Screener:
                 )
             )
         return records
+
+
+def _unique_ids(ids: list[str], what: str, error: type[RiskscreenError]) -> None:
+    seen: set[str] = set()
+    for ident in ids:
+        if ident in seen:
+            raise error(
+                f"{what} id '{ident}' is loaded twice (a bundled one and yours?); "
+                "rename yours or switch the bundled ones off"
+            )
+        seen.add(ident)
 
 
 def _packs_used(packs: tuple[LoadedPack, ...]) -> tuple[PackUsed, ...]:

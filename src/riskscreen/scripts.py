@@ -6,9 +6,12 @@ The converters load lazily and once, so a Latin-only screening never pays for th
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 from typing import Any
+
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
 
 
 def is_han(char: str) -> bool:
@@ -23,7 +26,7 @@ def is_han(char: str) -> bool:
 
 
 def has_han(text: str) -> bool:
-    return any(is_han(c) for c in text)
+    return not text.isascii() and _HAN.search(text) is not None
 
 
 @cache
@@ -58,6 +61,8 @@ def pinyin(han: str) -> str:
 
 def strip_diacritics(text: str) -> str:
     """Drop combining marks (Ürümqi → Urumqi)."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

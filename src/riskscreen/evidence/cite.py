@@ -35,7 +35,7 @@ def article_evidence(article: Article, start: int, end: int, claim: str) -> Arti
 def listing_evidence(entity: Entity, listing: Listing, title: str, claim: str) -> ListingEvidence:
     """The official notice behind ``entity``'s ``listing``, as evidence for ``claim``."""
     return ListingEvidence(
-        id=_id(listing.list_id, entity.id, listing.listed_on, claim),
+        id=_id(listing.list_id, entity.id, listing.listed_on, listing.citation, claim),
         claim=claim,
         list_id=listing.list_id,
         list_title=title,

@@ -21,7 +21,6 @@ from riskscreen.errors import CorpusError
 from riskscreen.models import Article
 from riskscreen.yamlio import load_yaml
 
-FENCE = "---\n"
 ARTICLE_SUFFIXES = (".txt", ".md")
 
 
@@ -57,15 +56,17 @@ def _read_article(file: Path) -> Article:
         raw = file.read_bytes().decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CorpusError(f"cannot read: {exc}", file=str(file)) from None
-    if not raw.startswith(FENCE):
+    newline = "\r\n" if raw.startswith("---\r\n") else "\n"
+    fence = "---" + newline
+    if not raw.startswith(fence):
         raise CorpusError(
-            "missing front matter: the file must start with '---'", file=str(file), line=1
+            "missing front matter: the file must start with a '---' line", file=str(file), line=1
         )
-    end = raw.find("\n" + FENCE, len(FENCE) - 1)
+    end = raw.find(newline + fence, len(fence) - len(newline))
     if end < 0:
         raise CorpusError("front matter is not closed by a '---' line", file=str(file))
     try:
-        meta, _ = load_yaml(raw[len(FENCE) : end + 1])
+        meta, _ = load_yaml(raw[len(fence) : end + len(newline)])
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise CorpusError(
@@ -73,13 +74,14 @@ def _read_article(file: Path) -> Article:
             file=str(file),
             line=mark.line + 2 if mark else None,
         ) from None
-    return _article(meta, raw[end + 1 + len(FENCE) :], str(file), None)
+    return _article(meta, raw[end + len(newline) + len(fence) :], str(file), None)
 
 
 def _read_jsonl(file: Path) -> list[Article]:
     articles = []
     try:
-        lines = file.read_bytes().decode("utf-8").splitlines()
+        # JSON Lines are split at \n only: U+2028 and friends may sit raw inside JSON strings.
+        lines = file.read_bytes().decode("utf-8").split("\n")
     except (OSError, UnicodeDecodeError) as exc:
         raise CorpusError(f"cannot read: {exc}", file=str(file)) from None
     for number, line in enumerate(lines, start=1):

@@ -22,7 +22,10 @@ _WORD = re.compile(
     r"[0-9A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+"
     r"(?:['’‘][0-9A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+)*"
 )
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|cn|net|org|gov|edu|io|hk)\b\S*",
+    re.IGNORECASE | re.ASCII,
+)
 _POSSESSIVE = re.compile(r"['’‘]s$", re.IGNORECASE)
 _APOSTROPHE = re.compile(r"['’‘]")
 # A name glued to the next word ("iFLYTEKis a national key software enterprise").
@@ -124,6 +127,18 @@ def name_patterns(
     return full, short, han_full, han_short
 
 
+def drop_nested(mentions: Iterable[Mention]) -> list[Mention]:
+    """Mentions in text order, without those inside a longer one ("Huawei" in "Huawei
+    Technologies") and without duplicates."""
+    kept: list[Mention] = []
+    for m in sorted(set(mentions), key=lambda m: (m.article, m.start, -m.end)):
+        last = kept[-1] if kept else None
+        if last and last.article == m.article and m.end <= last.end:
+            continue
+        kept.append(m)
+    return kept
+
+
 class CorpusIndex:
     """The corpus tokenized, segmented and indexed once; list entities' mentions precomputed."""
 
@@ -190,13 +205,7 @@ class CorpusIndex:
             found.update(self._find_latin(pattern))
         for text in han:
             found.update(self._find_han(text))
-        kept: list[Mention] = []
-        for m in sorted(found, key=lambda m: (m.article, m.start, -m.end)):
-            last = kept[-1] if kept else None
-            if last and last.article == m.article and m.end <= last.end:
-                continue
-            kept.append(m)
-        return kept
+        return drop_nested(found)
 
     def name_mentions(self, name: str) -> list[Mention]:
         """Where a name that is on no list (a counterparty as typed) is mentioned."""
@@ -226,7 +235,9 @@ class CorpusIndex:
                 continue
             if last.text != pattern[-1]:  # run into the next word: cut at the name's end
                 stop = last.start + len(pattern[-1]) if last.text.isascii() else last.end
-            yield self._mention(a, tokens[i].start, stop)
+            mention = self._mention(a, tokens[i].start, stop)
+            if stop <= self.sentences[a][mention.sentence][1]:  # a name never spans sentences
+                yield mention
 
     @staticmethod
     def _runs_in(token: str, word: str) -> bool:
