@@ -49,6 +49,7 @@ class NameIndex:
         # pinyin key → the Han keys the lists spell it with ("huawei" → {"华为"}).
         self.han_spellings: dict[str, set[str]] = {}
         self._exact: dict[tuple[str, str], list[int]] = {}
+        self._by_entity: list[list[int]] = [[] for _ in self.entities]
         self._grams: dict[tuple[str, str], list[int]] = {}
         for position, entity in enumerate(self.entities):
             for name in entity.all_names():
@@ -63,12 +64,17 @@ class NameIndex:
     def _add(self, item: IndexedName) -> None:
         pos = len(self.names)
         self.names.append(item)
+        self._by_entity[item.entity].append(pos)
         space = _space(item.form)
         if item.form.script == "han":
             self.han_entities.add(item.entity)
         self._exact.setdefault((space, item.form.text), []).append(pos)
         for gram in grams(item.form):
             self._grams.setdefault((space, gram), []).append(pos)
+
+    def forms_of(self, entity: int) -> list[NameForm]:
+        """Every name form of the entity at ``entity`` (computed once, at build time)."""
+        return [self.names[pos].form for pos in self._by_entity[entity]]
 
     def is_homophone(self, forms: Iterable[NameForm]) -> bool:
         """True when a Han query reads like a Chinese list name but is written differently.

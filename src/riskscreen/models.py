@@ -93,6 +93,15 @@ class Identifier(_Frozen):
     value: str
 
 
+class MergeRecord(_Frozen):
+    """One list entry folded into a merged entity, and why (see ``lists/merge.py``)."""
+
+    entity_id: str
+    name: str
+    list_ids: tuple[str, ...]
+    reason: str  # e.g. "identifier uscc 91330000733796106P" or "same name 'hangzhou hikvision …'"
+
+
 class Entity(_Frozen):
     """A listed party: one organisation on several lists is one entity with several listings."""
 
@@ -105,6 +114,7 @@ class Entity(_Frozen):
     identifiers: tuple[Identifier, ...] = ()
     listings: tuple[Listing, ...] = Field(min_length=1)
     notes: str | None = None
+    merged_from: tuple[MergeRecord, ...] = ()  # entries of other lists folded into this one
 
     def all_names(self) -> tuple[str, ...]:
         """Primary name, aliases and each listing's own spelling, deduplicated, in that order."""

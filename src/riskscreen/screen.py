@@ -147,7 +147,7 @@ class Screener:
     @cached_property
     def corpus_index(self) -> CorpusIndex:
         """The corpus indexed once, on first use, with every list entity's mentions."""
-        return CorpusIndex(self.corpus, self.data.entities)
+        return CorpusIndex(self.corpus, self.data.entities, self.index.forms_of)
 
     @cached_property
     def evaluator(self) -> Evaluator:

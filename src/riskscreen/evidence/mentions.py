@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from riskscreen import scripts, vocab
@@ -106,14 +106,14 @@ def _trimmed(form: NameForm) -> Pattern:
 
 
 def name_patterns(
-    name: str, *, trim: bool
+    forms: Iterable[NameForm], *, trim: bool
 ) -> tuple[set[Pattern], set[Pattern], set[str], set[str]]:
-    """(full Latin, trimmed Latin, full Han, trimmed Han) search patterns of one name."""
+    """(full Latin, trimmed Latin, full Han, trimmed Han) search patterns of a name's forms."""
     full: set[Pattern] = set()
     short: set[Pattern] = set()
     han_full: set[str] = set()
     han_short: set[str] = set()
-    for form in name_forms(name):
+    for form in forms:
         if form.script == "latin":
             full.add(tuple(t.text for t in form.tokens))
             cut = _trimmed(form)
@@ -125,6 +125,13 @@ def name_patterns(
             if trim and len("".join(cut)) >= 2:
                 han_short.add("".join(cut))
     return full, short, han_full, han_short
+
+
+def _forms_of(entities: Sequence[Entity]) -> Callable[[int], Iterable[NameForm]]:
+    def forms(position: int) -> Iterable[NameForm]:
+        return [f for name in entities[position].all_names() for f in name_forms(name)]
+
+    return forms
 
 
 def drop_nested(mentions: Iterable[Mention]) -> list[Mention]:
@@ -142,7 +149,14 @@ def drop_nested(mentions: Iterable[Mention]) -> list[Mention]:
 class CorpusIndex:
     """The corpus tokenized, segmented and indexed once; list entities' mentions precomputed."""
 
-    def __init__(self, articles: Sequence[Article], entities: Sequence[Entity]) -> None:
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        entities: Sequence[Entity],
+        forms: Callable[[int], Iterable[NameForm]] | None = None,
+    ) -> None:
+        """``forms(position)`` gives an entity's name forms when they are already computed
+        (``NameIndex.forms_of``); otherwise they are computed from the names."""
         self.articles = tuple(articles)
         self.sentences = [sentences(a.text) for a in self.articles]
         self._starts = [[s for s, _ in spans] for spans in self.sentences]
@@ -157,7 +171,7 @@ class CorpusIndex:
                     stem = token.text[: -len(suffix)]
                     if token.text.endswith(suffix) and len(stem) >= _MIN_RUN_IN:
                         self._run_in.setdefault(stem, []).append((a, i))
-        self.entity_mentions = self._entity_mentions(entities)
+        self.entity_mentions = self._entity_mentions(entities, forms or _forms_of(entities))
         self._by_sentence: dict[tuple[int, int], set[int]] = {}
         for entity, found in enumerate(self.entity_mentions):
             for m in found:
@@ -168,7 +182,9 @@ class CorpusIndex:
         simplified = scripts.to_simplified(text)
         return simplified if len(simplified) == len(text) else text
 
-    def _entity_mentions(self, entities: Sequence[Entity]) -> list[list[Mention]]:
+    def _entity_mentions(
+        self, entities: Sequence[Entity], forms: Callable[[int], Iterable[NameForm]]
+    ) -> list[list[Mention]]:
         """Each entity's mentions. A trimmed pattern ("hikvision" from "Hangzhou Hikvision
         Digital Technology") counts only when no other entity claims it; bodies of government
         are found by their whole name only (Hotan alone is a place, not its police bureau)."""
@@ -176,16 +192,7 @@ class CorpusIndex:
         owners: dict[Pattern | str, set[int]] = {}
         for position, entity in enumerate(entities):
             trim = entity.kind is not EntityKind.GOVERNMENT_BODY
-            full: set[Pattern] = set()
-            short: set[Pattern] = set()
-            han_full: set[str] = set()
-            han_short: set[str] = set()
-            for name in entity.all_names():
-                f, s, hf, hs = name_patterns(name, trim=trim)
-                full |= f
-                short |= s
-                han_full |= hf
-                han_short |= hs
+            full, short, han_full, han_short = name_patterns(forms(position), trim=trim)
             keys: list[Pattern | str] = [*full, *short, *han_full, *han_short]
             for key in keys:
                 owners.setdefault(key, set()).add(position)
@@ -209,7 +216,7 @@ class CorpusIndex:
 
     def name_mentions(self, name: str) -> list[Mention]:
         """Where a name that is on no list (a counterparty as typed) is mentioned."""
-        full, short, han_full, han_short = name_patterns(name, trim=True)
+        full, short, han_full, han_short = name_patterns(name_forms(name), trim=True)
         return self.find(full | short, han_full | han_short)
 
     def _find_latin(self, pattern: Pattern) -> Iterable[Mention]:

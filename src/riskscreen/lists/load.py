@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from riskscreen.bundled import bundled_dir
 from riskscreen.errors import ListDataError
+from riskscreen.lists.parsed import RowProblem
 from riskscreen.models import Entity, ListSource, ListUsed
 from riskscreen.normalize import name_forms
 from riskscreen.yamlio import item_lines, load_yaml
@@ -30,32 +31,45 @@ _M = TypeVar("_M", bound=BaseModel)
 
 @dataclass(frozen=True)
 class ListData:
-    """The sources and entities one screener runs against."""
+    """The sources and entities one screener runs against.
+
+    ``file_hashes`` maps a list id to the SHA-256 of the official file it was parsed from (a
+    downloaded snapshot or a ``--list`` file); curated lists are hashed from what was loaded.
+    ``problems`` holds the rows an adapter could not read (never silently dropped).
+    """
 
     sources: tuple[ListSource, ...]
     entities: tuple[Entity, ...]
+    problems: tuple[RowProblem, ...] = ()
+    file_hashes: Mapping[str, str] = field(default_factory=dict)
 
     def lists_used(self) -> tuple[ListUsed, ...]:
         """Each list with its entity count and a hash of exactly what was loaded for it."""
+        members: dict[str, set[str]] = {}
+        payloads: dict[str, list[tuple[str, str]]] = {}
+        for entity in self.entities:
+            for listing in entity.listings:
+                members.setdefault(listing.list_id, set()).add(entity.id)
+                if listing.list_id not in self.file_hashes:
+                    payloads.setdefault(listing.list_id, []).append(
+                        (entity.id, listing.model_dump_json())
+                    )
         used = []
         for source in self.sources:
-            listings = sorted(
-                (
-                    (entity.id, listing.model_dump(mode="json"))
-                    for entity in self.entities
-                    for listing in entity.listings
-                    if listing.list_id == source.id
-                ),
-                key=lambda pair: (pair[0], json.dumps(pair[1], sort_keys=True)),
-            )
-            payload = json.dumps([source.model_dump(mode="json"), listings], sort_keys=True)
+            digest = self.file_hashes.get(source.id)
+            if digest is None:
+                payload = json.dumps(
+                    [source.model_dump(mode="json"), sorted(payloads.get(source.id, []))],
+                    sort_keys=True,
+                )
+                digest = hashlib.sha256(payload.encode()).hexdigest()
             used.append(
                 ListUsed(
                     id=source.id,
                     title=source.title,
                     as_of=source.as_of,
-                    content_hash=hashlib.sha256(payload.encode()).hexdigest(),
-                    entity_count=len({entity_id for entity_id, _ in listings}),
+                    content_hash=digest,
+                    entity_count=len(members.get(source.id, ())),
                 )
             )
         return tuple(used)
