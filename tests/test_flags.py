@@ -169,3 +169,10 @@ def test_your_pack_cannot_shadow_a_bundled_one(tmp_path: Path) -> None:
     copy.write_text((bundled_rules_dir() / "surveillance.yaml").read_text(encoding="utf-8"))
     with pytest.raises(RulePackError, match="loaded twice"):
         Screener.bundled(rules=[copy])
+
+
+def test_typed_name_mentions_go_to_the_best_match_only(screener: Screener) -> None:
+    result = screener.screen("Huawei")
+    best = result.matches[0].entity.id
+    champions = {f.subject for f in result.flags if f.rule_id == "national-ai-champion"}
+    assert champions == {best}

@@ -50,3 +50,9 @@ def test_offsets_slice_the_text() -> None:
     for start, end in sentences(text):
         assert text[start:end].strip() == text[start:end]
         assert text[start:end]
+
+
+def test_stop_before_only_whitespace_with_carriage_returns() -> None:
+    assert split("Hello Baidu.\r\n") == ["Hello Baidu."]
+    assert split("Hello Baidu.\u3000") == ["Hello Baidu."]
+    assert split("One.\r\nTwo.") == ["One.", "Two."]

@@ -219,8 +219,15 @@ class Screener:
                 query=query,
                 entity=m.entity,
                 entity_position=positions[m.entity.id],
+                # The name as typed refers to the best match, not to every strong one:
+                # "Huawei" is Huawei Technologies, not Huawei Chile.
                 mentions=tuple(
-                    drop_nested([*corpus.entity_mentions[positions[m.entity.id]], *own])
+                    drop_nested(
+                        [
+                            *corpus.entity_mentions[positions[m.entity.id]],
+                            *(own if m.score == matches[0].score else ()),
+                        ]
+                    )
                 ),
             )
             for m in best

@@ -38,11 +38,15 @@ def _latin_boundary(text: str, end: int) -> bool:
         return True
     following = text[end]
     if following.isspace():
-        rest = text[end:].lstrip(" \t")
-        if not rest or rest[0] == "\n":
+        after = end
+        while after < len(text) and text[after].isspace():
+            if text[after] == "\n":
+                return True
+            after += 1
+        if after == len(text):
             return True
-        nxt = rest[0]
-        word = rest.split(maxsplit=1)[0]
+        nxt = text[after]
+        word = text[after:].split(maxsplit=1)[0]
         camel = nxt.islower() and any(c.isupper() for c in word)  # "iFlytek's technology …"
         return nxt.isupper() or nxt.isdigit() or camel or nxt in "\"“'‘(" or ord(nxt) > 0x2E80
     # "services.As a leading provider": a word, a full stop, a capital, no space.
