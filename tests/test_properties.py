@@ -110,7 +110,7 @@ def test_adding_an_unrelated_entry_never_removes_a_match(query: str, extra: list
 def test_order_of_list_entries_never_changes_results(query: str, rnd: random.Random) -> None:
     entities = list(BUNDLED.entities)
     rnd.shuffle(entities)
-    shuffled = Screener(ListData(BUNDLED.sources, tuple(entities)))
+    shuffled = Screener(ListData(BUNDLED.sources, tuple(entities), origins=BUNDLED.origins))
     expected = _BUNDLED_SCREENER.screen(query, threshold=0.5)
     assert shuffled.screen(query, threshold=0.5) == expected
 

@@ -265,6 +265,17 @@ class PackUsed(_Frozen):
     sha256: str
 
 
+class ListOrigin(_Frozen):
+    """Where a list's entries came from: the bundled curated files, a downloaded snapshot, or
+    a file given with ``--list``."""
+
+    kind: Literal["bundled", "snapshot", "file"]
+    name: str  # "lists/", the snapshot's source id, or the file path
+    sha256: str  # of the file(s) read (bundled: of the entries loaded)
+    as_of: dt.date | None = None
+    fetched_at: dt.datetime | None = None  # snapshots only
+
+
 class ListUsed(_Frozen):
     """A list the screening ran against, as recorded in the result."""
 
@@ -273,6 +284,7 @@ class ListUsed(_Frozen):
     as_of: dt.date | None
     content_hash: str | None
     entity_count: int
+    origins: tuple[ListOrigin, ...] = ()
 
 
 class ScreeningResult(_Frozen):

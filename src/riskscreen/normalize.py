@@ -21,6 +21,7 @@ _APOSTROPHES = re.compile(r"['’`´ʼ‘]")
 _BRACKETED = re.compile(r"[(\[{（【]([^()\[\]{}（）【】]*)[)\]}）】]")
 # CSL rows name an affiliate as "<parent>. Affiliated Entity: <affiliate>".
 _AFFILIATE = re.compile(r"\W*\baffiliated\W+entity\b\W*", re.IGNORECASE)
+_WORDLIKE = re.compile(r"\w")
 _BRACKET_CHARS = re.compile(r"[()\[\]{}（）【】]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _HAN_KEEP = re.compile(r"[^0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
@@ -220,7 +221,7 @@ def _latin_forms(text: str) -> list[NameForm]:
             without = without[: m.start()] + " " + without[m.end() :]
         variants.append(_BRACKET_CHARS.sub(" ", without))
         last = aliases[-1]
-        if not text[last.end() :].strip(" .,;"):
+        if not _WORDLIKE.search(text, last.end()):
             variants.append(last.group(1))
     forms: list[NameForm] = []
     for variant in variants:
@@ -235,7 +236,7 @@ def _is_alias(bracket: re.Match[str], text: str) -> bool:
     if not any(t.kind == "core" for t in _latin_tokens(content)):
         return False
     acronym = content.isupper() and sum(c.isalpha() for c in content) >= 2
-    return acronym or not text[bracket.end() :].strip(" .,;")
+    return acronym or not _WORDLIKE.search(text, bracket.end())
 
 
 def name_forms(name: str) -> tuple[NameForm, ...]:

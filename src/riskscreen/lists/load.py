@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from riskscreen.bundled import bundled_dir
 from riskscreen.errors import ListDataError
 from riskscreen.lists.parsed import RowProblem
-from riskscreen.models import Entity, ListSource, ListUsed
+from riskscreen.models import Entity, ListOrigin, ListSource, ListUsed
 from riskscreen.normalize import name_forms
 from riskscreen.yamlio import item_lines, load_yaml
 
@@ -33,46 +33,64 @@ _M = TypeVar("_M", bound=BaseModel)
 class ListData:
     """The sources and entities one screener runs against.
 
-    ``file_hashes`` maps a list id to the SHA-256 of the official file it was parsed from (a
-    downloaded snapshot or a ``--list`` file); curated lists are hashed from what was loaded.
-    ``problems`` holds the rows an adapter could not read (never silently dropped).
+    ``origins`` says, per list id, where its entries came from (bundled files, a downloaded
+    snapshot, a ``--list`` file) with a hash of what was read; ``problems`` holds the rows an
+    adapter could not read (never silently dropped).
     """
 
     sources: tuple[ListSource, ...]
     entities: tuple[Entity, ...]
     problems: tuple[RowProblem, ...] = ()
-    file_hashes: Mapping[str, str] = field(default_factory=dict)
+    origins: Mapping[str, tuple[ListOrigin, ...]] = field(default_factory=dict)
 
     def lists_used(self) -> tuple[ListUsed, ...]:
-        """Each list with its entity count and a hash of exactly what was loaded for it."""
+        """Each list with its entity count, origins and one hash over them."""
         members: dict[str, set[str]] = {}
-        payloads: dict[str, list[tuple[str, str]]] = {}
         for entity in self.entities:
             for listing in entity.listings:
                 members.setdefault(listing.list_id, set()).add(entity.id)
-                if listing.list_id not in self.file_hashes:
-                    payloads.setdefault(listing.list_id, []).append(
-                        (entity.id, listing.model_dump_json())
-                    )
         used = []
         for source in self.sources:
-            digest = self.file_hashes.get(source.id)
-            if digest is None:
-                payload = json.dumps(
-                    [source.model_dump(mode="json"), sorted(payloads.get(source.id, []))],
-                    sort_keys=True,
-                )
-                digest = hashlib.sha256(payload.encode()).hexdigest()
+            origins = self.origins.get(source.id, ())
+            hashes = [o.sha256 for o in origins]
+            dates = [o.as_of for o in origins if o.as_of] or (
+                [source.as_of] if source.as_of else []
+            )
             used.append(
                 ListUsed(
                     id=source.id,
                     title=source.title,
-                    as_of=source.as_of,
-                    content_hash=digest,
+                    as_of=max(dates) if dates else None,
+                    content_hash=hashes[0] if len(hashes) == 1 else _digest("|".join(hashes)),
                     entity_count=len(members.get(source.id, ())),
+                    origins=origins,
                 )
             )
         return tuple(used)
+
+
+def curated_origins(
+    sources: Iterable[ListSource], entities: Iterable[Entity], kind: str, name: str
+) -> dict[str, tuple[ListOrigin, ...]]:
+    """One origin per curated list, hashed over the source and its listings as loaded."""
+    payloads: dict[str, list[tuple[str, str]]] = {}
+    for entity in entities:
+        for listing in entity.listings:
+            payloads.setdefault(listing.list_id, []).append((entity.id, listing.model_dump_json()))
+    origins: dict[str, tuple[ListOrigin, ...]] = {}
+    for source in sources:
+        payload = json.dumps(
+            [source.model_dump(mode="json"), sorted(payloads.get(source.id, []))], sort_keys=True
+        )
+        origin = ListOrigin.model_validate(
+            {"kind": kind, "name": name, "sha256": _digest(payload), "as_of": source.as_of}
+        )
+        origins[source.id] = (origin,)
+    return origins
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def bundled_lists_dir() -> Path:
@@ -81,11 +99,12 @@ def bundled_lists_dir() -> Path:
 
 @cache
 def load_bundled() -> ListData:
-    return load_lists([bundled_lists_dir()])
+    return load_lists([bundled_lists_dir()], kind="bundled")
 
 
-def load_lists(paths: Iterable[Path]) -> ListData:
-    """Load list files and directories of list files into one validated ``ListData``."""
+def load_lists(paths: Iterable[Path], *, kind: str = "file") -> ListData:
+    """Load curated-format list files and directories into one validated ``ListData``."""
+    paths = list(paths)
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -142,7 +161,10 @@ def load_lists(paths: Iterable[Path]) -> ListData:
                 )
     if not entities:
         raise ListDataError("no entities found", file=", ".join(str(f) for f in files) or None)
-    return ListData(tuple(sources.values()), tuple(item[0] for item in entities.values()))
+    loaded = tuple(item[0] for item in entities.values())
+    name = "lists/" if kind == "bundled" else ", ".join(str(p) for p in paths)
+    origins = curated_origins(sources.values(), loaded, kind, name)
+    return ListData(tuple(sources.values()), loaded, origins=origins)
 
 
 def _read_yaml(file: Path) -> tuple[Any, dict[int, int]]:
