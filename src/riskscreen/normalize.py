@@ -235,7 +235,8 @@ def _is_alias(bracket: re.Match[str], text: str) -> bool:
     content = bracket.group(1)
     if not any(t.kind == "core" for t in _latin_tokens(content)):
         return False
-    acronym = content.isupper() and sum(c.isalpha() for c in content) >= 2
+    # An all-capitals bracket in a name that is not all capitals: "(XUAR)", not "(YANGON)".
+    acronym = content.isupper() and not text.isupper() and sum(c.isalpha() for c in content) >= 2
     return acronym or not _WORDLIKE.search(text, bracket.end())
 
 
