@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from riskscreen import Screener
+
+# CI explores the same examples on every run (a red CI must be reproducible); local runs keep
+# exploring new ones, and hypothesis replays any failure it finds from its database.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
