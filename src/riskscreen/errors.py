@@ -67,5 +67,14 @@ class RulePackError(RiskscreenError):
         self.rule = rule
 
 
+class FetchError(RiskscreenError):
+    """A source that could not be downloaded or did not validate; its old snapshot is kept."""
+
+    def __init__(self, message: str, *, source_id: str, url: str | None = None) -> None:
+        super().__init__(message, entry=source_id)
+        self.source_id = source_id
+        self.url = url
+
+
 class ConfigError(RiskscreenError, ValueError):
     """An option that makes no sense (threshold outside [0, 1], unknown list id …)."""
