@@ -78,7 +78,7 @@ def test_lists_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "lists")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split()[:3] == ["LIST", "AS", "OF"]
+    assert lines[0].split()[:4] == ["LIST", "AS", "OF", "ENTITIES"]
     assert any(line.startswith("us-bis-entity-list") for line in lines)
     assert "https://" in out
 
@@ -100,12 +100,17 @@ def test_custom_list(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
         "iFlytek",
         "--list",
         str(tmp_path),
+        "--no-bundled-lists",
         "--no-bundled-rules",
         "--format",
         "json",
     )
     assert code == 0
     assert json.loads(out)["matches"] == []
+    # --list adds to the bundled lists unless they are switched off
+    code, out, _ = run(capsys, "check", "iFlytek", "--list", str(tmp_path), "--format", "json")
+    assert code == 1
+    assert {u["id"] for u in json.loads(out)["lists"]} >= {"mine", "us-bis-entity-list"}
 
 
 def test_invalid_utf8_argument_in_a_real_process() -> None:

@@ -43,7 +43,7 @@ def test_same_name_on_different_lists_is_one_entity() -> None:
     assert hik.identifiers[0].value == "91330000733796106P"
     (record,) = hik.merged_from
     assert record.entity_id == "ofac-30946"
-    assert record.reason == "same name 'hangzhou hikvision digital technology' on another list"
+    assert record.reason == "same name 'hangzhou hikvision digital technology'"
     assert "HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD." in hik.all_names()
 
 
@@ -68,6 +68,13 @@ def test_same_list_same_name_stays_apart() -> None:
         ]
     )
     assert len(merged) == 2
+
+
+def test_same_list_from_two_inputs_joins() -> None:
+    bundled = entry("hikvision", "Hangzhou Hikvision Digital Technology Co., Ltd.", "el")
+    downloaded = entry("csl-1", "HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO., LTD.", "el")
+    merged = merge_entities([bundled, downloaded], origin=lambda e: 0 if e is bundled else 1)
+    assert len(merged) == 1
 
 
 def test_no_abbreviation_folding_and_no_people_by_name() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
+    from riskscreen.lists.parsed import RowProblem
     from riskscreen.models import ScreeningResult
     from riskscreen.rules.loader import LoadedPack
     from riskscreen.screen import Screener
@@ -25,16 +26,36 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"riskscreen: error: {message} (see --help)\n")
 
 
+def _list_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--list",
+        dest="lists",
+        action="append",
+        metavar="PATH",
+        default=[],
+        help="a list to screen against as well: CSL CSV/JSON, an OFAC CSV set, or curated "
+        "YAML (repeatable)",
+    )
+    parser.add_argument(
+        "--no-bundled-lists",
+        action="store_true",
+        help="leave the curated lists shipped with riskscreen out",
+    )
+    parser.add_argument(
+        "--no-snapshots",
+        action="store_true",
+        help="leave the lists downloaded with 'riskscreen lists update' out",
+    )
+    parser.add_argument(
+        "--strict-lists",
+        action="store_true",
+        help="fail on the first list row that cannot be read",
+    )
+
+
 def _data_options(parser: argparse.ArgumentParser, *, lists: bool = True) -> None:
     if lists:
-        parser.add_argument(
-            "--list",
-            dest="lists",
-            action="append",
-            metavar="PATH",
-            help="list file or directory in the bundled YAML format, "
-            "instead of the bundled lists (repeatable)",
-        )
+        _list_options(parser)
     parser.add_argument(
         "--rules",
         action="append",
@@ -77,9 +98,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     _data_options(check)
 
-    lists = commands.add_parser("lists", help="show the lists screened against")
-    lists.add_argument("--list", dest="lists", action="append", metavar="PATH")
+    lists = commands.add_parser("lists", help="show the lists screened against; update them")
+    _list_options(lists)
     lists.add_argument("--format", choices=("text", "json"), default="text")
+    lists.add_argument(
+        "--max-age",
+        type=float,
+        default=7.0,
+        metavar="DAYS",
+        help="warn when a downloaded snapshot is older than this (default 7)",
+    )
+    list_actions = lists.add_subparsers(dest="action", parser_class=_Parser)
+    update = list_actions.add_parser("update", help="download the configured official lists")
+    update.add_argument(
+        "sources", nargs="*", metavar="SOURCE", help="source ids from sources.yaml (default: all)"
+    )
+    update.add_argument(
+        "--sources",
+        dest="sources_file",
+        metavar="FILE",
+        type=Path,
+        help="sources file (default: $RISKSCREEN_SOURCES or ~/.config/riskscreen/sources.yaml)",
+    )
 
     rules = commands.add_parser("rules", help="rule packs: schema, validate, test")
     actions = rules.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -90,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     test.add_argument(
         "paths", nargs="*", metavar="PATH", help="packs to test (default: the bundled packs)"
     )
-    test.add_argument("--list", dest="lists", action="append", metavar="PATH")
+    _list_options(test)
     test.add_argument("--corpus", action="append", metavar="PATH", default=[])
     test.add_argument("--no-bundled-corpus", action="store_true")
     return parser
@@ -101,8 +141,8 @@ def _screener(
 ) -> Screener:
     from riskscreen.screen import DEFAULT_THRESHOLD, Screener
 
-    return Screener.from_paths(
-        args.lists or (),
+    screener = Screener.from_paths(
+        args.lists,
         threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
         rules=getattr(args, "rules", ()),
         bundled_rules=not getattr(args, "no_bundled_rules", False)
@@ -110,7 +150,23 @@ def _screener(
         else bundled_rules,
         corpus=args.corpus,
         bundled_corpus=not args.no_bundled_corpus,
+        bundled_lists=not args.no_bundled_lists,
+        snapshots=not args.no_snapshots,
+        strict_lists=args.strict_lists,
     )
+    _warn_problems(screener.data.problems)
+    return screener
+
+
+def _warn_problems(problems: Sequence[RowProblem]) -> None:
+    if problems:
+        first = problems[0]
+        print(
+            f"riskscreen: warning: {len(problems)} list rows could not be read and are not "
+            f"screened against (first: {first.file}:{first.line}: {first.message}); "
+            "--strict-lists makes this an error",
+            file=sys.stderr,
+        )
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -125,18 +181,80 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _lists(args: argparse.Namespace) -> int:
-    from riskscreen.lists import load_bundled, load_lists
-    from riskscreen.render import lists_text
+    if args.action == "update":
+        return _lists_update(args)
+    from riskscreen.lists.cache import select_lists
+    from riskscreen.lists.snapshots import cache_dir, list_snapshots
+    from riskscreen.render import lists_text, snapshots_text
 
-    data = load_lists(Path(p) for p in args.lists) if args.lists else load_bundled()
+    data, _ = select_lists(
+        [Path(p) for p in args.lists],
+        bundled=not args.no_bundled_lists,
+        snapshots=not args.no_snapshots,
+        strict=args.strict_lists,
+    )
+    _warn_problems(data.problems)
     used = data.lists_used()
+    snaps = list_snapshots(cache_dir())
     if args.format == "json":
-        print(json.dumps([u.model_dump(mode="json") for u in used], indent=2))
+        print(
+            json.dumps(
+                {
+                    "lists": [u.model_dump(mode="json") for u in used],
+                    "snapshots": [m.model_dump(mode="json") for m in snaps],
+                },
+                indent=2,
+            )
+        )
         return 0
     authorities = {s.id: s.authority for s in data.sources}
     urls = {s.id: s.url for s in data.sources}
     print(lists_text(used, authorities, urls))
+    if snaps:
+        print()
+        text, stale = snapshots_text(snaps, max_age_days=args.max_age)
+        print(text)
+        for meta in stale:
+            print(
+                f"riskscreen: warning: snapshot {meta.source_id} is older than "
+                f"{args.max_age:g} days; run 'riskscreen lists update'",
+                file=sys.stderr,
+            )
     return 0
+
+
+def _lists_update(args: argparse.Namespace) -> int:
+    from riskscreen.errors import FetchError
+    from riskscreen.lists.assemble import count_entities
+    from riskscreen.lists.fetch import update_sources
+    from riskscreen.lists.snapshots import cache_dir
+    from riskscreen.lists.sources_config import load_source_configs
+
+    configs = load_source_configs(args.sources_file)
+    known = {c.id for c in configs}
+    unknown = [s for s in args.sources if s not in known]
+    if unknown:
+        print(
+            f"riskscreen: error: unknown source(s) {', '.join(unknown)}; configured: "
+            f"{', '.join(sorted(known))}",
+            file=sys.stderr,
+        )
+        return 2
+    chosen = [c for c in configs if not args.sources or c.id in args.sources]
+    failed = 0
+    for outcome in update_sources(
+        chosen, cache=cache_dir(), validator=lambda c: count_entities(c.format)
+    ):
+        if isinstance(outcome, FetchError):
+            failed += 1
+            print(f"riskscreen: error: {outcome}", file=sys.stderr)
+            continue
+        meta = outcome.meta
+        print(
+            f"{outcome.source_id}: {outcome.status} · {meta.entity_count} entities · "
+            f"sha256 {meta.sha256[:12]} · fetched {meta.fetched_at:%Y-%m-%d %H:%M} UTC"
+        )
+    return 2 if failed else 0
 
 
 def _rules(args: argparse.Namespace) -> int:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
+from riskscreen.evidence.patterns import EntityPatterns, resolve_patterns
 from riskscreen.models import Entity
 from riskscreen.normalize import NameForm, name_forms
 
@@ -18,8 +19,7 @@ MIN_SHARED_FRACTION = 0.34
 """A candidate must share at least this fraction of the query key's n-grams."""
 
 
-@dataclass(frozen=True, slots=True)
-class IndexedName:
+class IndexedName(NamedTuple):
     entity: int  # position of the entity in ``NameIndex.entities``
     name: str  # the list name as written
     form: NameForm
@@ -60,6 +60,8 @@ class NameIndex:
                 if "han" in by_script:
                     reading = by_script["pinyin"].key
                     self.han_spellings.setdefault(reading, set()).add(by_script["han"].key)
+        # How each entity is named in running text; kept here so the index cache carries it.
+        self.mention_patterns: list[EntityPatterns] = resolve_patterns(self.entities, self.forms_of)
 
     def _add(self, item: IndexedName) -> None:
         pos = len(self.names)

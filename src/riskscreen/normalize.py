@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from riskscreen import scripts, vocab
 
@@ -28,8 +28,8 @@ _HAN_KEEP = re.compile(r"[^0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-
 _MAX_HAN_WORD = max(len(w) for w in (*vocab.HAN_GENERIC, *vocab.HAN_PLACES))
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    # A tuple, not a dataclass: hundreds of thousands of them are pickled in the index cache.
     text: str
     kind: Kind
 

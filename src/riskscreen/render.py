@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
+from collections.abc import Sequence
 
+from riskscreen.lists.snapshots import SnapshotMeta, snapshot_age
 from riskscreen.models import (
     ArticleEvidence,
     Flag,
@@ -134,17 +137,51 @@ def result_text(result: ScreeningResult) -> str:
 def lists_text(
     lists: tuple[ListUsed, ...], authorities: dict[str, str], urls: dict[str, str | None]
 ) -> str:
-    rows = [("LIST", "AS OF", "ENTITIES", "AUTHORITY", "SOURCE URL")]
+    rows = [("LIST", "AS OF", "ENTITIES", "FROM", "SHA-256", "AUTHORITY", "SOURCE URL")]
     for used in lists:
+        origins = ", ".join(
+            f"{o.kind}:{o.name}" if o.kind != "bundled" else "bundled" for o in used.origins
+        )
         rows.append(
             (
                 used.id,
                 used.as_of.isoformat() if used.as_of else "unknown",
                 str(used.entity_count),
+                origins or "—",
+                (used.content_hash or "")[:12],
                 authorities.get(used.id, ""),
                 urls.get(used.id) or "—",
             )
         )
+    return _table(rows)
+
+
+def snapshots_text(
+    snapshots: Sequence[SnapshotMeta], *, max_age_days: float, now: dt.datetime | None = None
+) -> tuple[str, list[SnapshotMeta]]:
+    """The downloaded snapshots as a table, and those older than ``max_age_days``."""
+    now = now or dt.datetime.now(dt.UTC)
+    rows = [("SNAPSHOT", "FORMAT", "FETCHED (UTC)", "AGE", "ENTITIES", "SHA-256", "URL")]
+    stale = []
+    for meta in sorted(snapshots, key=lambda m: m.source_id):
+        age = snapshot_age(meta, now)
+        if age > dt.timedelta(days=max_age_days):
+            stale.append(meta)
+        rows.append(
+            (
+                meta.source_id,
+                meta.format,
+                f"{meta.fetched_at:%Y-%m-%d %H:%M}",
+                f"{age.days}d {age.seconds // 3600}h" + (" STALE" if meta in stale else ""),
+                "—" if meta.entity_count is None else str(meta.entity_count),
+                meta.sha256[:12],
+                meta.url,
+            )
+        )
+    return _table(rows), stale
+
+
+def _table(rows: Sequence[Sequence[str]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True))

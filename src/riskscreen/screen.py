@@ -23,7 +23,7 @@ from riskscreen.errors import (
 from riskscreen.evidence.corpus import load_bundled_corpus, load_corpus
 from riskscreen.evidence.mentions import CorpusIndex, drop_nested
 from riskscreen.index import NameIndex
-from riskscreen.lists import ListData, load_bundled, load_lists
+from riskscreen.lists import ListData
 from riskscreen.models import (
     Article,
     Match,
@@ -77,10 +77,11 @@ class Screener:
         threshold: float = DEFAULT_THRESHOLD,
         packs: Sequence[LoadedPack] = (),
         corpus: Sequence[Article] = (),
+        index: NameIndex | None = None,
     ) -> None:
         self.data = data
         self.threshold = _check_threshold(threshold)
-        self.index = NameIndex(data.entities)
+        self.index = index or NameIndex(data.entities)
         self.lists = data.lists_used()
         self.packs = tuple(packs)
         self.corpus = tuple(corpus)
@@ -99,8 +100,8 @@ class Screener:
         corpus: Iterable[str | Path] = (),
         bundled_corpus: bool = True,
     ) -> Screener:
-        """The curated lists, rule packs and articles shipped with riskscreen, plus your own
-        rule packs and articles."""
+        """The curated lists, rule packs and articles shipped with riskscreen (no downloaded
+        snapshots), plus your own rule packs and articles."""
         return cls.from_paths(
             (),
             threshold=threshold,
@@ -108,23 +109,37 @@ class Screener:
             bundled_rules=bundled_rules,
             corpus=corpus,
             bundled_corpus=bundled_corpus,
+            snapshots=False,
         )
 
     @classmethod
     def from_paths(
         cls,
-        lists: Iterable[str | Path],
+        lists: Iterable[str | Path] = (),
         *,
         threshold: float = DEFAULT_THRESHOLD,
         rules: Iterable[str | Path] = (),
         bundled_rules: bool = True,
         corpus: Iterable[str | Path] = (),
         bundled_corpus: bool = True,
+        bundled_lists: bool = True,
+        snapshots: bool = True,
+        strict_lists: bool = False,
+        cache: Path | None = None,
     ) -> Screener:
-        """List files in the bundled YAML format (none: the bundled lists), with rule packs and
-        articles: the bundled ones unless switched off, plus any given."""
-        list_paths = [Path(p) for p in lists]
-        data = load_lists(list_paths) if list_paths else load_bundled()
+        """The bundled lists, the downloaded snapshots (``riskscreen lists update``) and list
+        files in any supported format, merged; rule packs and articles, the bundled ones
+        unless switched off, plus any given. Large inputs are indexed once and cached."""
+        # Imported here: screening the bundled lists alone never loads the adapters.
+        from riskscreen.lists.cache import select_lists
+
+        data, index = select_lists(
+            [Path(p) for p in lists],
+            bundled=bundled_lists,
+            snapshots=snapshots,
+            strict=strict_lists,
+            cache=cache,
+        )
         packs = (*(load_bundled_packs() if bundled_rules else ()), *load_packs(map(Path, rules)))
         articles = (
             *(load_bundled_corpus() if bundled_corpus else ()),
@@ -132,7 +147,7 @@ class Screener:
         )
         _unique_ids([p.pack.id for p in packs], "rule pack", RulePackError)
         _unique_ids([a.id for a in articles], "article", CorpusError)
-        return cls(data, threshold=threshold, packs=packs, corpus=articles)
+        return cls(data, threshold=threshold, packs=packs, corpus=articles, index=index)
 
     def with_packs(self, packs: Sequence[LoadedPack]) -> Screener:
         """The same lists and corpus (indexes shared, not rebuilt) with other rule packs."""
@@ -147,7 +162,7 @@ class Screener:
     @cached_property
     def corpus_index(self) -> CorpusIndex:
         """The corpus indexed once, on first use, with every list entity's mentions."""
-        return CorpusIndex(self.corpus, self.data.entities, self.index.forms_of)
+        return CorpusIndex(self.corpus, self.data.entities, self.index.mention_patterns)
 
     @cached_property
     def evaluator(self) -> Evaluator:

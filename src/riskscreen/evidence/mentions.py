@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from riskscreen import scripts, vocab
+from riskscreen.evidence.patterns import (
+    EntityPatterns,
+    Pattern,
+    name_patterns,
+    resolve_patterns,
+)
 from riskscreen.evidence.segment import sentences
-from riskscreen.models import Article, Entity, EntityKind
-from riskscreen.normalize import NameForm, name_forms
+from riskscreen.models import Article, Entity
+from riskscreen.normalize import name_forms
 
 _WORD = re.compile(
     r"[0-9A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]+"
@@ -31,18 +37,6 @@ _APOSTROPHE = re.compile(r"['’‘]")
 # A name glued to the next word ("iFLYTEKis a national key software enterprise").
 _RUN_IN = ("is", "as", "the", "and", "has", "was", "in", "of", "to", "for", "with", "will")
 _MIN_RUN_IN = 4
-_MIN_TRIMMED = 4
-# Generic words that only pad a company name; words like "Investment" or "Holding" do not
-# pad, they tell a group's companies apart, so they are never trimmed.
-_FILLER = frozenset(
-    {
-        "technology", "digital", "information", "science", "development", "group", "network",
-        "electronic", "communication", "international", "industry", "intelligent", "software",
-        "system", "数字", "技术", "科技", "信息", "集团", "网络", "电子", "通信", "智能", "软件",
-    }
-)  # fmt: skip
-
-Pattern = tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,52 +87,14 @@ def _fold(words: list[_Token]) -> list[_Token]:
     return out
 
 
-def _trimmed(form: NameForm) -> Pattern:
-    """The distinctive stretch of a name: leading places and trailing filler words dropped."""
-    tokens = list(form.tokens)
-    while tokens and tokens[0].kind == "place":
-        tokens.pop(0)
-    while tokens and tokens[-1].text in _FILLER:
-        tokens.pop()
-    if not tokens or tokens[-1].kind != "core":
-        return ()  # "Huawei Mobile" would also meet "Huawei mobile phones"
-    return tuple(t.text for t in tokens)
-
-
-def name_patterns(
-    forms: Iterable[NameForm], *, trim: bool
-) -> tuple[set[Pattern], set[Pattern], set[str], set[str]]:
-    """(full Latin, trimmed Latin, full Han, trimmed Han) search patterns of a name's forms."""
-    full: set[Pattern] = set()
-    short: set[Pattern] = set()
-    han_full: set[str] = set()
-    han_short: set[str] = set()
-    for form in forms:
-        if form.script == "latin":
-            full.add(tuple(t.text for t in form.tokens))
-            cut = _trimmed(form)
-            if trim and cut and len("".join(cut)) >= _MIN_TRIMMED:
-                short.add(cut)
-        elif form.script == "han":
-            han_full.add(form.text)
-            cut = _trimmed(form)
-            if trim and len("".join(cut)) >= 2:
-                han_short.add("".join(cut))
-    return full, short, han_full, han_short
-
-
-def _forms_of(entities: Sequence[Entity]) -> Callable[[int], Iterable[NameForm]]:
-    def forms(position: int) -> Iterable[NameForm]:
-        return [f for name in entities[position].all_names() for f in name_forms(name)]
-
-    return forms
-
-
 def drop_nested(mentions: Iterable[Mention]) -> list[Mention]:
     """Mentions in text order, without those inside a longer one ("Huawei" in "Huawei
     Technologies") and without duplicates."""
+    unique = set(mentions)
+    if not unique:
+        return []
     kept: list[Mention] = []
-    for m in sorted(set(mentions), key=lambda m: (m.article, m.start, -m.end)):
+    for m in sorted(unique, key=lambda m: (m.article, m.start, -m.end)):
         last = kept[-1] if kept else None
         if last and last.article == m.article and m.end <= last.end:
             continue
@@ -153,10 +109,10 @@ class CorpusIndex:
         self,
         articles: Sequence[Article],
         entities: Sequence[Entity],
-        forms: Callable[[int], Iterable[NameForm]] | None = None,
+        patterns: Sequence[EntityPatterns] | None = None,
     ) -> None:
-        """``forms(position)`` gives an entity's name forms when they are already computed
-        (``NameIndex.forms_of``); otherwise they are computed from the names."""
+        """``patterns`` are the entities' search patterns when already resolved (the name
+        index keeps them, ``NameIndex.mention_patterns``); otherwise they are computed."""
         self.articles = tuple(articles)
         self.sentences = [sentences(a.text) for a in self.articles]
         self._starts = [[s for s, _ in spans] for spans in self.sentences]
@@ -171,7 +127,8 @@ class CorpusIndex:
                     stem = token.text[: -len(suffix)]
                     if token.text.endswith(suffix) and len(stem) >= _MIN_RUN_IN:
                         self._run_in.setdefault(stem, []).append((a, i))
-        self.entity_mentions = self._entity_mentions(entities, forms or _forms_of(entities))
+        resolved = patterns if patterns is not None else resolve_patterns(entities)
+        self.entity_mentions = [self.find(latin, han) for latin, han in resolved]
         self._by_sentence: dict[tuple[int, int], set[int]] = {}
         for entity, found in enumerate(self.entity_mentions):
             for m in found:
@@ -182,34 +139,14 @@ class CorpusIndex:
         simplified = scripts.to_simplified(text)
         return simplified if len(simplified) == len(text) else text
 
-    def _entity_mentions(
-        self, entities: Sequence[Entity], forms: Callable[[int], Iterable[NameForm]]
-    ) -> list[list[Mention]]:
-        """Each entity's mentions. A trimmed pattern ("hikvision" from "Hangzhou Hikvision
-        Digital Technology") counts only when no other entity claims it; bodies of government
-        are found by their whole name only (Hotan alone is a place, not its police bureau)."""
-        patterns = []
-        owners: dict[Pattern | str, set[int]] = {}
-        for position, entity in enumerate(entities):
-            trim = entity.kind is not EntityKind.GOVERNMENT_BODY
-            full, short, han_full, han_short = name_patterns(forms(position), trim=trim)
-            keys: list[Pattern | str] = [*full, *short, *han_full, *han_short]
-            for key in keys:
-                owners.setdefault(key, set()).add(position)
-            patterns.append((full, short, han_full, han_short))
-        result = []
-        for position, (full, short, han_full, han_short) in enumerate(patterns):
-            latin = full | {p for p in short if owners[p] == {position}}
-            han = han_full | {p for p in han_short if owners[p] == {position}}
-            result.append(self.find(latin, han))
-        return result
-
     def find(self, latin: Iterable[Pattern], han: Iterable[str]) -> list[Mention]:
         """Occurrences of any of the patterns, in text order; a mention inside a longer one
         ("Huawei" in "Huawei Technologies") is dropped."""
         found: set[Mention] = set()
         for pattern in latin:
-            found.update(self._find_latin(pattern))
+            # Most list names never occur in the corpus: skip them before any work.
+            if pattern and (pattern[0] in self._postings or pattern[0] in self._run_in):
+                found.update(self._find_latin(pattern))
         for text in han:
             found.update(self._find_han(text))
         return drop_nested(found)

@@ -1,17 +1,18 @@
 """Merge: entities from several lists → one entity per party, with all its listings.
 
 Two entries are the same party when they share a strong identifier (USCC, ISIN, LEI, IMO,
-OFAC entry number …) or — for organisations and government bodies on different lists — when
-their primary names agree word for word (case, punctuation and a trailing legal form aside)
-and their countries do not conflict. Two entries of one list are never joined by name: the
-list keeps them apart for a reason (Huawei Tech Investment in Hong Kong and in Indonesia).
-People are joined by identifier only. Every fold is recorded in ``merged_from``.
+OFAC entry number …) or — for organisations and government bodies — when their primary names
+agree word for word (case, punctuation and a trailing legal form aside) and their countries do
+not conflict. Two entries of one list from one input are never joined by name: the list keeps
+them apart for a reason (Huawei Tech Investment in Hong Kong and in Indonesia); the same list
+from two inputs (bundled and a CSL download) is. People are joined by identifier only. Every
+fold is recorded in ``merged_from``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from riskscreen import scripts, vocab
 from riskscreen.models import Alias, Entity, EntityKind, Listing, ListSource, MergeRecord
@@ -38,10 +39,10 @@ def name_key(name: str) -> str:
 class _Groups:
     """Union-find over entity positions, remembering each group's lists."""
 
-    def __init__(self, entities: Sequence[Entity]) -> None:
+    def __init__(self, entities: Sequence[Entity], origin: Callable[[Entity], int]) -> None:
         self.parent = list(range(len(entities)))
         self.reason: dict[int, str] = {}
-        self.lists = [{x.list_id for x in e.listings} for e in entities]
+        self.lists = [{(origin(e), x.list_id) for x in e.listings} for e in entities]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -62,9 +63,12 @@ class _Groups:
         return bool(self.lists[self.find(a)] & self.lists[self.find(b)])
 
 
-def merge_entities(entities: Sequence[Entity]) -> tuple[Entity, ...]:
-    """Fold entries that name the same party; order follows each group's first entry."""
-    groups = _Groups(entities)
+def merge_entities(
+    entities: Sequence[Entity], origin: Callable[[Entity], int] = lambda _: 0
+) -> tuple[Entity, ...]:
+    """Fold entries that name the same party; order follows each group's first entry.
+    ``origin`` tells which input an entry came from (one input by default)."""
+    groups = _Groups(entities, origin)
     by_identifier: dict[tuple[str, str], int] = {}
     by_name: dict[str, int] = {}
     for i, entity in enumerate(entities):
@@ -82,7 +86,7 @@ def merge_entities(entities: Sequence[Entity]) -> tuple[Entity, ...]:
             if other is None:
                 by_name[name] = i
             elif _countries_agree(entities[other], entity) and not groups.share_a_list(other, i):
-                groups.join(other, i, f"same name '{name}' on another list")
+                groups.join(other, i, f"same name '{name}'")
     members: dict[int, list[int]] = {}
     for i in range(len(entities)):
         members.setdefault(groups.find(i), []).append(i)
@@ -103,10 +107,9 @@ def _fold(group: list[Entity], reasons: list[str]) -> Entity:
     names = dict.fromkeys(n for e in group for n in e.all_names())
     known = {a.name: a for e in group for a in e.aliases}
     aliases = tuple(known.get(n) or Alias(name=n) for n in names if n != lead.name)
-    listings: dict[tuple[object, ...], Listing] = {}
+    listings: list[Listing] = []
     for entity in group:
-        for listing in entity.listings:
-            listings.setdefault((listing.list_id, listing.listed_on, listing.program), listing)
+        listings.extend(x for x in entity.listings if not any(_same(x, y) for y in listings))
     records = tuple(
         MergeRecord(
             entity_id=e.id,
@@ -122,9 +125,24 @@ def _fold(group: list[Entity], reasons: list[str]) -> Entity:
             "countries": tuple(dict.fromkeys(c for e in group for c in e.countries)),
             "addresses": tuple(dict.fromkeys(a for e in group for a in e.addresses)),
             "identifiers": tuple(dict.fromkeys(x for e in group for x in e.identifiers)),
-            "listings": tuple(listings.values()),
+            "listings": tuple(listings),
             "merged_from": lead.merged_from + records,
         }
+    )
+
+
+def _same(a: Listing, b: Listing) -> bool:
+    """One listing told twice (bundled and downloaded): same list, and dates and programs
+    that agree where both are known. The first told (the curated one) is kept."""
+
+    def agree(x: object, y: object) -> bool:
+        return x is None or y is None or x == y
+
+    return (
+        a.list_id == b.list_id
+        and agree(a.listed_on, b.listed_on)
+        and agree(a.delisted_on, b.delisted_on)
+        and agree(a.program, b.program)
     )
 
 
