@@ -165,3 +165,19 @@ def test_unknown_format_is_refused(tmp_path: Path) -> None:
 
 def test_real_home_is_not_touched() -> None:
     assert "riskscreen-test-cache" in os.environ["RISKSCREEN_CACHE_DIR"]
+
+
+def test_own_watchlist_csv_with_mapping_sidecar(
+    cache: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    watch = tmp_path / "watch.csv"
+    watch.write_bytes((FIXTURES / "watchlist.csv").read_bytes())
+    (tmp_path / "watch.mapping.yaml").write_bytes(
+        (FIXTURES / "watchlist_mapping.yaml").read_bytes()
+    )
+    code, out, _ = run(capsys, "check", "Hikvision", "--list", str(watch), "--format", "json")
+    assert code == 1
+    result = json.loads(out)
+    top = result["matches"][0]["entity"]
+    assert {x["list_id"] for x in top["listings"]} >= {"acme-watchlist", "us-bis-entity-list"}
+    assert "acme-watchlist" in {u["id"] for u in result["lists"]}

@@ -18,6 +18,7 @@ from riskscreen.lists.parsed import ParsedList
 from riskscreen.lists.snapshots import SnapshotMeta, cache_dir, list_snapshots, read_snapshot
 from riskscreen.lists.sources.csl import read_csl_csv, read_csl_json
 from riskscreen.lists.sources.detect import read_list_file
+from riskscreen.lists.sources.generic import mapping_from_yaml, read_generic_csv
 from riskscreen.lists.sources.ofac import read_ofac_consolidated, read_ofac_sdn
 from riskscreen.models import ListOrigin
 
@@ -70,14 +71,24 @@ def assemble(
     return combine(parts)
 
 
+def mapping_sidecar(path: Path) -> Path:
+    """Where a watchlist CSV's column mapping lives: ``name.csv`` → ``name.mapping.yaml``."""
+    return path.with_name(f"{path.stem}.mapping.yaml")
+
+
 def read_input(path: Path, *, strict: bool = False) -> ListData:
-    """A ``--list`` path: curated YAML (a file or a folder of them), or an official format."""
+    """A ``--list`` path: curated YAML (a file or a folder of them), a watchlist CSV with its
+    ``.mapping.yaml`` beside it, or an official format (CSL CSV/JSON, OFAC CSV sets)."""
     curated = path.suffix.lower() in _CURATED_SUFFIXES or (
         path.is_dir() and any(path.glob("*.y*ml"))
     )
     if curated:
         return load_lists([path], kind="file")
-    parsed = read_list_file(path, strict=strict)
+    sidecar = mapping_sidecar(path)
+    if path.suffix.lower() == ".csv" and sidecar.is_file():
+        parsed = read_generic_csv(path, mapping_from_yaml(sidecar), strict=strict)
+    else:
+        parsed = read_list_file(path, strict=strict)
     digest = _file_digest(path)
     return _from_parsed(parsed, ListOrigin(kind="file", name=str(path), sha256=digest))
 

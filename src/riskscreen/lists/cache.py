@@ -20,7 +20,7 @@ from pathlib import Path
 
 from riskscreen.errors import ListDataError
 from riskscreen.index import NameIndex
-from riskscreen.lists.assemble import assemble
+from riskscreen.lists.assemble import assemble, mapping_sidecar
 from riskscreen.lists.load import ListData, bundled_lists_dir, load_bundled
 from riskscreen.lists.snapshots import cache_dir, list_snapshots
 
@@ -49,6 +49,9 @@ def cache_key(
         if not path.exists():
             raise ListDataError("no such file or directory", file=str(path))
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        sidecar = mapping_sidecar(path)
+        if sidecar.is_file():
+            files.append(sidecar)
         digest.update(str(path).encode())
         for file in files:
             digest.update(file.name.encode() + b"\0" + file.read_bytes())
