@@ -4,6 +4,9 @@ hit     a strong match (score ≥ STRONG_MATCH) to an entity with an active list
         high or critical flag on any matched entity;
 review  any other match or flag;
 clear   nothing matched and nothing flagged.
+
+A match or flag that an allowlist decision suppresses (a standing false positive) is still
+reported but counts for nothing here.
 """
 
 from __future__ import annotations
@@ -16,7 +19,13 @@ STRONG_MATCH = 0.95
 _SEVERE = frozenset({Severity.HIGH, Severity.CRITICAL})
 
 
+def _open(item: Match | Flag) -> bool:
+    return item.review is None or item.review.status != "suppressed"
+
+
 def decide(matches: Sequence[Match], flags: Sequence[Flag]) -> Decision:
+    matches = [m for m in matches if _open(m)]
+    flags = [f for f in flags if _open(f)]
     strong = {
         m.entity.id
         for m in matches

@@ -147,6 +147,31 @@ class MatchExplanation(_Frozen):
     summary: str
 
 
+class Judgement(StrEnum):
+    FALSE_POSITIVE = "false_positive"
+    CONFIRMED = "confirmed"
+
+
+class Review(_Frozen):
+    """An allowlist decision applied to a match or a flag (see ``allowlist.py``).
+
+    ``status`` is ``suppressed`` for a standing false positive (reported, but it does not
+    raise the decision or the exit code), ``confirmed`` for a standing confirmation, and
+    ``reopened`` when the decision no longer stands (``reopened_because`` says why: it
+    expired, or the entity's listings changed since the decision).
+    """
+
+    status: Literal["suppressed", "confirmed", "reopened"]
+    judgement: Judgement
+    reason: str
+    decided_by: str
+    decided_on: dt.date
+    expires_on: dt.date | None = None
+    reopened_because: str | None = None
+    allowlist_file: str
+    allowlist_line: int
+
+
 class Match(_Frozen):
     """A list entity that the query resembles closely enough."""
 
@@ -154,6 +179,7 @@ class Match(_Frozen):
     score: float = Field(ge=0.0, le=1.0)
     matched_name: str
     explanation: MatchExplanation
+    review: Review | None = None
 
 
 class NameScore(_Frozen):
@@ -251,6 +277,7 @@ class Flag(_Frozen):
     subject: str  # entity id, or the query itself for a counterparty on no list
     message: str
     citations: tuple[Evidence, ...] = Field(min_length=1)
+    review: Review | None = None
 
 
 class Decision(StrEnum):
@@ -274,6 +301,15 @@ class ListOrigin(_Frozen):
     sha256: str  # of the file(s) read (bundled: of the entries loaded)
     as_of: dt.date | None = None
     fetched_at: dt.datetime | None = None  # snapshots only
+
+
+class Counterparty(_Frozen):
+    """One party to screen, as a batch row or an API caller gives it."""
+
+    name: str
+    id: str | None = None
+    country: str | None = None  # ISO 3166-1 alpha-2 where known
+    identifiers: dict[str, str] = Field(default_factory=dict)  # scheme → value
 
 
 class ListUsed(_Frozen):
