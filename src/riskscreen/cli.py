@@ -98,6 +98,49 @@ def _parser() -> argparse.ArgumentParser:
     )
     _data_options(check)
 
+    batch = commands.add_parser("batch", help="screen a CSV or JSON Lines file of counterparties")
+    batch.add_argument("input", help="CSV or JSON Lines file, or - for standard input")
+    batch.add_argument(
+        "-o", "--output", required=True, type=Path, help="output file: .jsonl (default) or .csv"
+    )
+    batch.add_argument(
+        "--input-format",
+        choices=("csv", "jsonl"),
+        default=None,
+        help="default: from the file name (.jsonl/.ndjson), else csv",
+    )
+    batch.add_argument("--output-format", choices=("jsonl", "csv"), default=None)
+    batch.add_argument("--name-column", default="name", metavar="COLUMN")
+    batch.add_argument("--id-column", default="id", metavar="COLUMN")
+    batch.add_argument("--country-column", default="country", metavar="COLUMN")
+    batch.add_argument(
+        "--identifier-column",
+        action="append",
+        default=[],
+        metavar="SCHEME=COLUMN",
+        help="e.g. uscc=USCC (repeatable)",
+    )
+    batch.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes to screen with (default: every core for inputs of 1 MB and more)",
+    )
+    batch.add_argument(
+        "--resume",
+        action="store_true",
+        help="go on from where an interrupted run into OUTPUT stopped",
+    )
+    batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch.add_argument(
+        "--allowlist",
+        type=Path,
+        metavar="FILE",
+        help="YAML file of decisions on earlier alerts (see docs/allowlist.md)",
+    )
+    batch.add_argument("--threshold", type=float, default=None)
+    _data_options(batch)
+
     lists = commands.add_parser("lists", help="show the lists screened against; update them")
     _list_options(lists)
     lists.add_argument("--format", choices=("text", "json"), default="text")
@@ -178,6 +221,63 @@ def _check(args: argparse.Namespace) -> int:
     else:
         print(result_text(result))
     return 1 if result.matched or result.flagged else 0
+
+
+def _batch(args: argparse.Namespace) -> int:
+    from riskscreen.batch import BatchOptions, Columns, run_batch
+    from riskscreen.errors import ConfigError
+
+    identifiers = {}
+    for item in args.identifier_column:
+        scheme, sep, column = item.partition("=")
+        if not sep or not scheme or not column:
+            raise ConfigError(f"--identifier-column wants SCHEME=COLUMN, got {item!r}")
+        identifiers[scheme] = column
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError("--workers must be at least 1")
+    allowlist = None
+    if args.allowlist:
+        from riskscreen.allowlist import load_allowlist
+
+        allowlist = load_allowlist(args.allowlist)
+    screener = _screener(args, threshold=args.threshold)
+    options = BatchOptions(
+        input=None if args.input == "-" else Path(args.input),
+        output=args.output,
+        input_format=args.input_format,
+        output_format=args.output_format,
+        columns=Columns(
+            name=args.name_column,
+            id=args.id_column or None,
+            country=args.country_column or None,
+            identifiers=identifiers,
+        ),
+        workers=args.workers,
+        resume=args.resume,
+        progress=not args.quiet,
+    )
+    summary = run_batch(options, screener, allowlist)
+    counts = ", ".join(
+        f"{summary.decisions.get(d, 0)} {d}" for d in ("clear", "review", "hit", "error")
+    )
+    resumed = (
+        f" (resumed after row {summary.resumed_at_row})"
+        if summary.resumed_at_row is not None
+        else ""
+    )
+    print(
+        f"riskscreen: {summary.rows_in} rows in, {summary.rows_out} rows out{resumed}: {counts}",
+        file=sys.stderr,
+    )
+    if summary.interrupted:
+        print(
+            f"riskscreen: interrupted; {args.output} is complete up to row "
+            f"{summary.rows_out}: run again with --resume to go on",
+            file=sys.stderr,
+        )
+        return 130
+    flagged = sum(summary.decisions.get(d, 0) for d in ("review", "hit", "error"))
+    return 1 if flagged else 0
 
 
 def _lists(args: argparse.Namespace) -> int:
@@ -305,6 +405,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "batch":
+            return _batch(args)
         return _lists(args)
     except RiskscreenError as exc:
         print(f"riskscreen: error: {exc}", file=sys.stderr)
