@@ -144,3 +144,11 @@ def test_missing_path() -> None:
 def test_wrong_top_level(tmp_path: Path) -> None:
     with pytest.raises(ListDataError, match="single key 'entities'"):
         load_lists([_write(tmp_path, "- just a list\n")])
+
+
+def test_impossible_date_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    bad = GOOD_ENTITY.replace("listed_on: 2020-01-02", "listed_on: 2026-02-30")
+    with pytest.raises(ListDataError, match="day is out of range") as info:
+        load_lists([_write(tmp_path, bad)])
+    assert info.value.file is not None
+    assert info.value.file.endswith("entities.yaml")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, Self, TypeVar
+from typing import Annotated, Any, NoReturn, Self, TypeVar
 
 import yaml
 from pydantic import (
@@ -32,7 +32,7 @@ from riskscreen.decision import decide
 from riskscreen.errors import ConfigError
 from riskscreen.models import Counterparty, Entity, Flag, Judgement, Match, Review, ScreeningResult
 from riskscreen.normalize import normalize
-from riskscreen.yamlio import item_lines, load_yaml
+from riskscreen.yamlio import BadValueError, item_lines, load_yaml
 
 _ID = r"[a-z0-9][a-z0-9_.-]*"
 _HASH = r"[0-9a-f]{10}"
@@ -306,15 +306,20 @@ _DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _date_text)
 def _parse(text: str, name: str) -> tuple[Any, yaml.Node | None]:
     try:
         return load_yaml(text)
-    except ValueError:  # from the date constructor, which names no line
+    except BadValueError:
+        # A value that is no valid date: read dates as text so pydantic names the field.
         return yaml.load(text, Loader=_DatesAsText), yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        line, entry, field = _locate(text, line) if line else (line, None, None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"invalid YAML: {problem}", file=name, line=line, entry=entry,
-                          field=field) from None  # fmt: skip
+        return _failed(exc, text, name)
+
+
+def _failed(exc: yaml.YAMLError, text: str, name: str) -> NoReturn:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    line, entry, field = _locate(text, line) if line else (line, None, None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    raise ConfigError(f"invalid YAML: {problem}", file=name, line=line, entry=entry,
+                      field=field) from None  # fmt: skip
 
 
 def _locate(text: str, line: int) -> tuple[int, str | None, str | None]:

@@ -164,6 +164,17 @@ def _parser() -> argparse.ArgumentParser:
         help="sources file (default: $RISKSCREEN_SOURCES or ~/.config/riskscreen/sources.yaml)",
     )
 
+    diff = list_actions.add_parser(
+        "diff",
+        help="show the entities added, removed and changed between two versions of a list",
+        description="Compare two versions of a list. OLD and NEW are list files (anything "
+        "--list reads) or snapshot:SOURCE / snapshot:SOURCE@previous from the snapshot cache. "
+        "Exit 0 whether or not they differ; 2 on error.",
+    )
+    diff.add_argument("old", metavar="OLD", help="a list file, or snapshot:SOURCE[@previous]")
+    diff.add_argument("new", metavar="NEW", help="a list file, or snapshot:SOURCE[@previous]")
+    diff.add_argument("--format", dest="diff_format", choices=("text", "json"), default=None)
+
     rules = commands.add_parser("rules", help="rule packs: schema, validate, test")
     actions = rules.add_subparsers(dest="action", required=True, parser_class=_Parser)
     actions.add_parser("schema", help="print the rule-pack JSON Schema")
@@ -201,12 +212,12 @@ def _screener(
     return screener
 
 
-def _warn_problems(problems: Sequence[RowProblem]) -> None:
+def _warn_problems(problems: Sequence[RowProblem], what: str = "screened against") -> None:
     if problems:
         first = problems[0]
         print(
             f"riskscreen: warning: {len(problems)} list rows could not be read and are not "
-            f"screened against (first: {first.file}:{first.line}: {first.message}); "
+            f"{what} (first: {first.file}:{first.line}: {first.message}); "
             "--strict-lists makes this an error",
             file=sys.stderr,
         )
@@ -283,6 +294,8 @@ def _batch(args: argparse.Namespace) -> int:
 def _lists(args: argparse.Namespace) -> int:
     if args.action == "update":
         return _lists_update(args)
+    if args.action == "diff":
+        return _lists_diff(args)
     from riskscreen.lists.cache import select_lists
     from riskscreen.lists.snapshots import cache_dir, list_snapshots
     from riskscreen.render import lists_text, snapshots_text
@@ -295,7 +308,7 @@ def _lists(args: argparse.Namespace) -> int:
     )
     _warn_problems(data.problems)
     used = data.lists_used()
-    snaps = list_snapshots(cache_dir())
+    snaps = [] if args.no_snapshots else list_snapshots(cache_dir())
     if args.format == "json":
         print(
             json.dumps(
@@ -320,6 +333,20 @@ def _lists(args: argparse.Namespace) -> int:
                 f"{args.max_age:g} days; run 'riskscreen lists update'",
                 file=sys.stderr,
             )
+    return 0
+
+
+def _lists_diff(args: argparse.Namespace) -> int:
+    from riskscreen.lists.diff import diff_json, diff_lists, diff_text, load_side
+
+    old = load_side(args.old, strict=args.strict_lists)
+    new = load_side(args.new, strict=args.strict_lists)
+    _warn_problems([*old.problems, *new.problems], what="compared")
+    diff = diff_lists(old, new)
+    if (args.diff_format or args.format) == "json":
+        print(json.dumps(diff_json(diff), indent=2, ensure_ascii=False))
+    else:
+        print(diff_text(diff))
     return 0
 
 
@@ -394,6 +421,9 @@ def _rules_test(args: argparse.Namespace, packs: Sequence[LoadedPack]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import logging
+
+    logging.basicConfig(format="riskscreen: warning: %(message)s", level=logging.WARNING)
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # --help, or a usage error already printed on one line

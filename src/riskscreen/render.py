@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from riskscreen.lists.snapshots import SnapshotMeta, snapshot_age
 from riskscreen.models import (
@@ -179,6 +180,13 @@ def snapshots_text(
             )
         )
     return _table(rows), stale
+
+
+def _without_credentials(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[-1]).geturl()
 
 
 def _table(rows: Sequence[Sequence[str]]) -> str:

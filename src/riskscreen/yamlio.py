@@ -14,12 +14,22 @@ import yaml
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class BadValueError(yaml.constructor.ConstructorError):
+    """A well-formed scalar that is no valid value, e.g. the date 2026-02-30."""
+
+
 def load_yaml(text: str) -> tuple[Any, yaml.Node | None]:
     """Parse one YAML document; raises ``yaml.YAMLError`` on bad input."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        try:
+            data = loader.construct_document(node) if node is not None else None
+        except (ValueError, TypeError, OverflowError) as exc:
+            # A well-formed scalar that is no valid value (2026-02-30): a YAML error, so every
+            # caller reports it with the file like any other.
+            mark = node.start_mark if node is not None else None
+            raise BadValueError(None, None, str(exc), mark) from None
     finally:
         loader.dispose()
     return data, node

@@ -83,7 +83,10 @@ def read_input(path: Path, *, strict: bool = False) -> ListData:
         path.is_dir() and any(path.glob("*.y*ml"))
     )
     if curated:
-        return load_lists([path], kind="file")
+        # A single entity file needs the sources.yaml beside it that defines its lists.
+        sources = path.with_name("sources.yaml")
+        single = path.is_file() and path.name != "sources.yaml" and sources.is_file()
+        return load_lists([sources, path] if single else [path], kind="file")
     sidecar = mapping_sidecar(path)
     if path.suffix.lower() == ".csv" and sidecar.is_file():
         parsed = read_generic_csv(path, mapping_from_yaml(sidecar), strict=strict)
@@ -152,8 +155,14 @@ def _from_parsed(parsed: ParsedList, origin: ListOrigin) -> ListData:
 
 
 def _file_digest(path: Path) -> str:
+    """A file's plain SHA-256 (what ``sha256sum`` prints); for a folder or a watchlist with
+    its mapping, a SHA-256 over each file's name and bytes."""
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    if path.is_file() and mapping_sidecar(path).is_file():
+        files.append(mapping_sidecar(path))
+    if len(files) == 1 and files[0] == path:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     digest = hashlib.sha256()
-    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
     for file in files:
         digest.update(file.name.encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()

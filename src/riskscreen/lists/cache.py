@@ -8,6 +8,7 @@ rebuilds. A cache file that cannot be read is rebuilt and replaced, never truste
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import hashlib
 import logging
@@ -38,7 +39,11 @@ def _version() -> str:
 def cache_key(
     paths: Sequence[Path], *, bundled: bool, snapshots: bool, strict: bool, cache: Path
 ) -> str:
-    digest = hashlib.sha256(f"{FORMAT}|{_version()}|{bundled}|{snapshots}|{strict}".encode())
+    # Today's date is part of the key: a CSL end date that has passed turns into a delisting.
+    today = dt.date.today().isoformat()
+    digest = hashlib.sha256(
+        f"{FORMAT}|{_version()}|{bundled}|{snapshots}|{strict}|{today}".encode()
+    )
     if bundled:
         for file in sorted(bundled_lists_dir().glob("*.y*ml")):
             digest.update(file.name.encode() + file.read_bytes())

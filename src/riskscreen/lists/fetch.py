@@ -74,7 +74,7 @@ def update_source(
                 return UpdateResult(config.id, status, fresh, attempts)
             meta = SnapshotMeta(
                 source_id=config.id,
-                url=config.url,
+                url=_shown(config.url),
                 format=config.format,
                 filename=data.name,
                 fetched_at=now,

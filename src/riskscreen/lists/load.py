@@ -60,7 +60,8 @@ class ListData:
                 ListUsed(
                     id=source.id,
                     title=source.title,
-                    as_of=max(dates) if dates else None,
+                    # The oldest data in use: a list is only as current as its stalest part.
+                    as_of=min(dates) if dates else None,
                     content_hash=hashes[0] if len(hashes) == 1 else _digest("|".join(hashes)),
                     entity_count=len(members.get(source.id, ())),
                     origins=origins,

@@ -81,6 +81,13 @@ class SourceConfig(BaseModel):
             )
         return derived
 
+    @field_validator("filename")
+    @classmethod
+    def _not_reserved(cls, value: str | None) -> str | None:
+        if value in (snapshots.META, snapshots.POINTER):
+            raise ValueError(f"'{value}' is reserved for the snapshot's own files")
+        return value
+
     @property
     def data_filename(self) -> str:
         """The stored file's name: ``filename``, else the URL's last path segment, made safe."""
