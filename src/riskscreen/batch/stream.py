@@ -50,8 +50,10 @@ def _chunk(rows: list[InputRow]) -> list[BatchRow]:
 
 def _quiet_worker() -> None:
     # Ctrl-C reaches the whole process group: the parent handles it, writes what is complete,
-    # then ends us with SIGTERM (which must keep its default action for that).
+    # then ends us with SIGTERM — which must have its default action again, not the parent's
+    # handler that a forked worker would otherwise inherit.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def screen_stream(
