@@ -533,3 +533,22 @@ def test_decisions_validate_in_python_too() -> None:
                 "decided_on": DAY,
             }
         )
+
+
+def test_check_command_applies_an_allowlist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from riskscreen.cli import main
+
+    allow = tmp_path / "allow.yaml"
+    allow.write_text(
+        "decisions:\n  - counterparty: {id: C-1}\n    rule: partnership/partner-of-listed-entity\n"
+        "    judgement: false_positive\n    reason: reviewed\n    decided_by: tester\n"
+        "    decided_on: 2026-01-01\n"
+    )
+    assert main(["check", "Baidu"]) == 1
+    capsys.readouterr()
+    assert main(["check", "Baidu", "--id", "C-1", "--allowlist", str(allow)]) == 0
+    out = capsys.readouterr().out
+    assert "CLEAR" in out
+    assert "[SUPPRESSED] false positive by tester on 2026-01-01: reviewed" in out

@@ -270,3 +270,56 @@ def test_allowlist_suppresses_in_batch(tmp_path: Path, capsys: pytest.CaptureFix
     assert code == 0
     assert row["decision"] == "clear"
     assert row["flags"][0]["review"] == "suppressed"
+
+
+def test_changed_since_rescreens_only_what_can_change(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixture = Path(__file__).parent / "data" / "sources" / "csl_current.csv"
+    old = tmp_path / "old.csv"
+    old.write_bytes(fixture.read_bytes())
+    lines = fixture.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    header, rows = lines[0], lines[1:]
+    (rim,) = [r for r in rows if "RIM, Ryong Nam" in r]
+    kept = [r for r in rows if r != rim]
+    added = rim.replace("RIM, Ryong Nam", "Zorvex Trading Ltd").replace('"52291"', '"99999"')
+    new = tmp_path / "new.csv"
+    new.write_text(header + "".join(kept) + added, encoding="utf-8")
+    source = tmp_path / "in.csv"
+    source.write_text('id,name\nA,"RIM, Ryong Nam"\nB,Zorvex Trading Ltd\nC,Acme GmbH\nD,iFlytek\n')
+    before = tmp_path / "before.jsonl"
+    run(capsys, "batch", str(source), "-o", str(before), "--quiet", "--list", str(old))
+    after = tmp_path / "after.jsonl"
+    code, _, err = run(
+        capsys,
+        "batch",
+        str(source),
+        "-o",
+        str(after),
+        "--quiet",
+        "--list",
+        str(new),
+        "--changed-since",
+        str(old),
+        "--changed-to",
+        str(new),
+        "--previous",
+        str(before),
+    )
+    assert code == 1
+    old_rows, new_rows = jsonl(before), jsonl(after)
+    assert [r["decision"] for r in old_rows] == ["hit", "clear", "clear", "hit"]
+    assert [r["decision"] for r in new_rows] == ["clear", "hit", "clear", "hit"]
+    assert [r.get("previous_decision") for r in new_rows] == ["hit", "clear", None, None]
+    assert new_rows[2:] == old_rows[2:]  # untouched rows are kept as they were
+    assert "rescreened 2 rows, kept 2 unchanged; 2 decisions changed (rows 1, 2)" in err
+    full = tmp_path / "full.jsonl"
+    run(capsys, "batch", str(source), "-o", str(full), "--quiet", "--list", str(new))
+    assert [r["decision"] for r in jsonl(full)] == [r["decision"] for r in new_rows]
+    manifest = json.loads((tmp_path / "after.jsonl.manifest.json").read_text())
+    assert manifest["changed_decisions"] == 2
+    code, _, err = run(
+        capsys, "batch", str(source), "-o", str(after), "--quiet", "--changed-since", str(old)
+    )
+    assert code == 2
+    assert "--previous" in err

@@ -90,6 +90,14 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="screen one counterparty name")
     check.add_argument("name", help="the counterparty's name, in any script")
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--id", help="the counterparty's id, for allowlist decisions by id")
+    check.add_argument("--country", help="the counterparty's country (ISO alpha-2)")
+    check.add_argument(
+        "--allowlist",
+        type=Path,
+        metavar="FILE",
+        help="YAML file of decisions on earlier alerts (see docs/allowlist.md)",
+    )
     check.add_argument(
         "--threshold",
         type=float,
@@ -139,6 +147,23 @@ def _parser() -> argparse.ArgumentParser:
         help="YAML file of decisions on earlier alerts (see docs/allowlist.md)",
     )
     batch.add_argument("--threshold", type=float, default=None)
+    batch.add_argument(
+        "--changed-since",
+        metavar="OLD",
+        help="rescreen only rows whose result can change since these lists: "
+        "snapshot:SOURCE@previous, or an older list file (with --changed-to)",
+    )
+    batch.add_argument(
+        "--changed-to",
+        metavar="NEW",
+        help="the newer lists to compare with (default: the current snapshot)",
+    )
+    batch.add_argument(
+        "--previous",
+        type=Path,
+        metavar="FILE",
+        help="the JSON Lines output of the earlier run over the same input",
+    )
     _data_options(batch)
 
     lists = commands.add_parser("lists", help="show the lists screened against; update them")
@@ -227,11 +252,17 @@ def _check(args: argparse.Namespace) -> int:
     from riskscreen.render import result_text
 
     result = _screener(args, threshold=args.threshold).screen(args.name)
+    if args.allowlist:
+        from riskscreen.allowlist import load_allowlist
+        from riskscreen.models import Counterparty
+
+        party = Counterparty(name=result.query, id=args.id, country=args.country)
+        result = load_allowlist(args.allowlist).apply(result, party)
     if args.format == "json":
         print(result.model_dump_json(indent=2))
     else:
         print(result_text(result))
-    return 1 if result.matched or result.flagged else 0
+    return 0 if result.decision.value == "clear" else 1
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -266,6 +297,9 @@ def _batch(args: argparse.Namespace) -> int:
         workers=args.workers,
         resume=args.resume,
         progress=not args.quiet,
+        changed_since=args.changed_since,
+        changed_to=args.changed_to,
+        previous=args.previous,
     )
     summary = run_batch(options, screener, allowlist)
     counts = ", ".join(
@@ -280,6 +314,15 @@ def _batch(args: argparse.Namespace) -> int:
         f"riskscreen: {summary.rows_in} rows in, {summary.rows_out} rows out{resumed}: {counts}",
         file=sys.stderr,
     )
+    if summary.rescreen is not None:
+        rows = summary.rescreen.changed_rows
+        shown = ", ".join(map(str, rows[:20])) + (" …" if len(rows) > 20 else "")
+        print(
+            f"riskscreen: rescreened {summary.rescreen.rescreened} rows, kept "
+            f"{summary.rescreen.kept} unchanged; {len(rows)} decisions changed"
+            + (f" (rows {shown})" if rows else ""),
+            file=sys.stderr,
+        )
     if summary.interrupted:
         print(
             f"riskscreen: interrupted; {args.output} is complete up to row "

@@ -15,6 +15,7 @@ from riskscreen.models import (
     ListingEvidence,
     ListUsed,
     Match,
+    Review,
     ScreeningResult,
 )
 
@@ -46,10 +47,23 @@ def _listing_line(listing: Listing, titles: dict[str, str]) -> str:
     return " · ".join(parts)
 
 
+def _review_line(review: Review | None) -> list[str]:
+    if review is None:
+        return []
+    text = (
+        f"  [{review.status.upper()}] {review.judgement.value.replace('_', ' ')} "
+        f"by {review.decided_by} on {review.decided_on.isoformat()}: {review.reason}"
+    )
+    if review.reopened_because:
+        text += f" — reopened: {review.reopened_because}"
+    return [text]
+
+
 def _match_lines(match: Match, titles: dict[str, str]) -> list[str]:
     entity = match.entity
     facts = [entity.kind.value, *entity.countries]
     lines = [f"{entity.name}  [{', '.join(facts)}]  score {match.score:.2f}  id {entity.id}"]
+    lines.extend(_review_line(match.review))
     explanation = match.explanation
     lines.append(f'  matched "{explanation.list_name}": {explanation.summary}')
     lines.append("  listings:")
@@ -95,6 +109,7 @@ def _flag_lines(flag: Flag) -> list[str]:
     lines.extend(
         textwrap.wrap(flag.message, width=96, initial_indent="    ", subsequent_indent="    ")
     )
+    lines.extend(_review_line(flag.review))
     for item in flag.citations:
         lines.extend(_evidence_lines(item))
     return lines

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Protocol
 
+from riskscreen.batch.changed import ChangeScope, RescreenCounts, change_scope, rescreen
 from riskscreen.batch.manifest import (
     InputRecord,
     Manifest,
@@ -49,6 +50,9 @@ class BatchOptions:
     workers: int | None = None  # None: all cores for large inputs
     resume: bool = False
     progress: bool = True
+    changed_since: str | None = None  # the older lists: a list file or snapshot:ID[@previous]
+    changed_to: str | None = None  # the newer ones (default: the current snapshot of ID)
+    previous: Path | None = None  # the output of the earlier run over the same input
 
 
 @dataclass
@@ -58,6 +62,7 @@ class BatchSummary:
     decisions: Counter[str]
     interrupted: bool
     resumed_at_row: int | None
+    rescreen: RescreenCounts | None = None
 
 
 class _Stop:
@@ -85,6 +90,7 @@ def run_batch(
     fmt_in = input_format(options.input, options.input_format)
     fmt_out = output_format(options.output, options.output_format)
     input_hash = _check_input(options)
+    scope = _change_scope(options, screener)
     skip, offset, decisions = _resume_point(options, fmt_out, input_hash)
     size = options.input.stat().st_size if options.input else None
     workers = options.workers or default_workers(size)
@@ -110,7 +116,13 @@ def run_batch(
         corpus_sha256=screener.corpus_sha256,
         allowlist={"file": allowlist.file, "sha256": allowlist.sha256} if allowlist else None,
         threshold=screener.threshold,
-        options={"workers": workers, "resume": options.resume},
+        options={
+            "workers": workers,
+            "resume": options.resume,
+            "changed_since": options.changed_since,
+            "changed_to": options.changed_to,
+            "previous": str(options.previous) if options.previous else None,
+        },
         resumed_at_row=skip if options.resume else None,
     )
     write_manifest(options.output, manifest)
@@ -129,7 +141,13 @@ def run_batch(
             rows = read_rows(source, fmt_in, options.columns)
             pending = islice(rows, skip, None)
             bar = _progress(options, size, skip)
-            for row in screen_stream(pending, screener, allowlist, workers=workers, stop=stop):
+            counts = RescreenCounts() if scope else None
+            stream = (
+                rescreen(pending, options.previous, scope, screener, allowlist, counts)
+                if scope and counts and options.previous
+                else screen_stream(pending, screener, allowlist, workers=workers, stop=stop)
+            )
+            for row in stream:
                 sink.write(format_line(row, fmt_out))
                 decisions[row.decision] += 1
                 rows_out += 1
@@ -149,10 +167,37 @@ def run_batch(
                 "rows_in": total,
                 "rows_out": total,
                 "decisions": dict(decisions),
+                "changed_decisions": len(counts.changed_rows) if counts else None,
             }
         ),
     )
-    return BatchSummary(total, total, decisions, stop.requested, skip if options.resume else None)
+    return BatchSummary(
+        total, total, decisions, stop.requested, skip if options.resume else None, counts
+    )
+
+
+def _change_scope(options: BatchOptions, screener: Screener) -> ChangeScope | None:
+    if options.changed_since is None:
+        return None
+    if options.previous is None:
+        raise ConfigError("--changed-since needs --previous: the output of the earlier run")
+    if options.resume:
+        raise ConfigError("--changed-since cannot be combined with --resume")
+    if options.previous.resolve() == options.output.resolve():
+        raise ConfigError("--previous and the output must be different files")
+    if not options.previous.is_file():
+        raise ConfigError("no such file", file=str(options.previous))
+    from riskscreen.lists.diff import diff_lists, load_side
+
+    old_spec = options.changed_since
+    new_spec = options.changed_to or _current_of(old_spec)
+    return change_scope(diff_lists(load_side(old_spec), load_side(new_spec)), screener)
+
+
+def _current_of(spec: str) -> str:
+    if spec.startswith("snapshot:"):
+        return spec.partition("@")[0]
+    raise ConfigError("with a list file for --changed-since, give the newer one with --changed-to")
 
 
 def _version() -> str:

@@ -51,6 +51,7 @@ class BatchRow(BaseModel):
     matches: tuple[MatchSummary, ...] = ()
     flags: tuple[FlagSummary, ...] = ()
     error: str | None = None
+    previous_decision: str | None = None  # with --changed-since, when the decision changed
 
     def flat(self) -> dict[str, object]:
         """Plain scalars, for a pandas or Polars DataFrame (``pd.DataFrame(r.flat() …)``)."""
