@@ -196,7 +196,12 @@ class Allowlist:
         covering = [(item, [p for p in mine if _covers(p[0], item, entities)]) for item in items]
         matches = tuple(annotate(m, c) for m, c in covering if isinstance(m, Match))
         flags = tuple(annotate(f, c) for f, c in covering if isinstance(f, Flag))
-        update = {"matches": matches, "flags": flags, "decision": decide(matches, flags)}
+        update = {
+            "matches": matches,
+            "flags": flags,
+            "decision": decide(matches, flags),
+            "allowlist_sha256": self.sha256,
+        }
         return result.model_copy(update=update)
 
     def unused(self, results: Iterable[ScreeningResult]) -> tuple[_Placed, ...]:

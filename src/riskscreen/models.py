@@ -336,6 +336,9 @@ class ScreeningResult(_Frozen):
     lists: tuple[ListUsed, ...]
     rule_packs: tuple[PackUsed, ...] = ()
     corpus_sha256: str | None = None  # of the article hashes, in id order
+    allowlist_sha256: str | None = None  # set when an allowlist was applied
+    riskscreen_version: str | None = None
+    screened_at: dt.datetime | None = None
 
     @property
     def matched(self) -> bool:

@@ -7,6 +7,7 @@ find the subjects' mentions in the corpus, evaluate the rule packs, and decide.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from functools import cached_property
@@ -187,6 +188,8 @@ class Screener:
             lists=self.lists,
             rule_packs=self.packs_used,
             corpus_sha256=self.corpus_sha256,
+            riskscreen_version=_version(),
+            screened_at=dt.datetime.now(dt.UTC),
         )
 
     def _matches(self, forms: tuple[NameForm, ...], cutoff: float) -> list[Match]:
@@ -282,6 +285,12 @@ def _unique_ids(ids: list[str], what: str, error: type[RiskscreenError]) -> None
 
 def _packs_used(packs: tuple[LoadedPack, ...]) -> tuple[PackUsed, ...]:
     return tuple(PackUsed(id=p.pack.id, version=p.pack.version, sha256=p.sha256) for p in packs)
+
+
+def _version() -> str:
+    from riskscreen import __version__
+
+    return __version__
 
 
 def _rank(scored: Scored, query: NameForm, candidate: NameForm, name: str) -> tuple[object, ...]:
