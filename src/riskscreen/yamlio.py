@@ -7,9 +7,12 @@ constructs Python objects here.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from riskscreen.errors import RiskscreenError
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -42,3 +45,25 @@ def item_lines(root: yaml.Node | None, key: str) -> dict[int, int]:
             if k.value == key and isinstance(value, yaml.SequenceNode):
                 return {i: node.start_mark.line + 1 for i, node in enumerate(value.value)}
     return {}
+
+
+def yaml_error(exc: yaml.YAMLError, error: type[RiskscreenError], file: str) -> RiskscreenError:
+    """A YAML problem as riskscreen's error of kind ``error``, with the file and line."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    return error(f"invalid YAML: {problem}", file=file, line=mark.line + 1 if mark else None)
+
+
+def read_yaml_file(path: Path, error: type[RiskscreenError]) -> tuple[Any, yaml.Node | None, bytes]:
+    """Read, decode (UTF-8) and parse a YAML file: (data, node tree, raw bytes). Every
+    problem is an ``error`` naming the file (and the line, for bad YAML)."""
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"cannot read: {exc}", file=str(path)) from None
+    try:
+        document, root = load_yaml(text)
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, error, str(path)) from None
+    return document, root, raw

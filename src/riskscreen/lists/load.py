@@ -15,7 +15,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from riskscreen.bundled import bundled_dir
@@ -23,7 +22,7 @@ from riskscreen.errors import ListDataError
 from riskscreen.lists.parsed import RowProblem
 from riskscreen.models import Entity, ListOrigin, ListSource, ListUsed
 from riskscreen.normalize import name_forms
-from riskscreen.yamlio import item_lines, load_yaml
+from riskscreen.yamlio import item_lines, read_yaml_file
 
 SOURCES_FILE = "sources.yaml"
 _M = TypeVar("_M", bound=BaseModel)
@@ -170,18 +169,7 @@ def load_lists(paths: Iterable[Path], *, kind: str = "file") -> ListData:
 
 def _read_yaml(file: Path) -> tuple[Any, dict[int, int]]:
     """Parse safely; also return the 1-based line where each top-level list item starts."""
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ListDataError(f"cannot read: {exc}", file=str(file)) from None
-    try:
-        document, root = load_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ListDataError(
-            f"invalid YAML: {problem}", file=str(file), line=mark.line + 1 if mark else None
-        ) from None
+    document, root, _ = read_yaml_file(file, ListDataError)
     lines = item_lines(root, "sources") or item_lines(root, "entities")
     return document, lines
 

@@ -26,7 +26,7 @@ from pydantic import (
 from riskscreen.errors import ConfigError
 from riskscreen.lists import snapshots
 from riskscreen.lists.snapshots import SOURCE_ID
-from riskscreen.yamlio import load_yaml
+from riskscreen.yamlio import load_yaml, yaml_error
 
 # Prefixes of the Content-Type a format may arrive with, by the format's last dash-part.
 CONTENT_TYPES: dict[str, tuple[str, ...]] = {
@@ -128,10 +128,7 @@ def load_source_configs(path: Path | None = None) -> list[SourceConfig]:
     try:
         document, root = load_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        line = mark.line + 1 if mark else None
-        raise ConfigError(f"invalid YAML: {problem}", file=file, line=line) from None
+        raise yaml_error(exc, ConfigError, file) from None
     items = document.get("sources") if isinstance(document, dict) else None
     if not isinstance(items, list) or set(document) != {"sources"} or not items:
         raise ConfigError("expected a mapping with one key, 'sources', listing sources", file=file)

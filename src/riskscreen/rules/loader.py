@@ -13,13 +13,12 @@ from functools import cache
 from pathlib import Path
 
 import regex
-import yaml
 from pydantic import ValidationError
 
 from riskscreen.bundled import bundled_dir
 from riskscreen.errors import RulePackError
 from riskscreen.rules.schema import MAX_PATTERN_LENGTH, Condition, Rule, RulePack
-from riskscreen.yamlio import item_lines, load_yaml
+from riskscreen.yamlio import item_lines, read_yaml_file
 
 PATTERN_TIMEOUT = 0.05
 """Seconds one regular expression may spend on one sentence before the run stops with an error."""
@@ -66,19 +65,7 @@ def load_packs(paths: Iterable[Path]) -> tuple[LoadedPack, ...]:
 
 def load_pack(file: Path) -> LoadedPack:
     name = str(file)
-    try:
-        raw = file.read_bytes()
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RulePackError(f"cannot read: {exc}", file=name) from None
-    try:
-        document, root = load_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise RulePackError(
-            f"invalid YAML: {problem}", file=name, line=mark.line + 1 if mark else None
-        ) from None
+    document, root, raw = read_yaml_file(file, RulePackError)
     if not isinstance(document, dict):
         raise RulePackError("a pack is a mapping with id, version, title and rules", file=name)
     rule_lines = item_lines(root, "rules")
