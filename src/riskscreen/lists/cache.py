@@ -22,7 +22,7 @@ from pathlib import Path
 from riskscreen.errors import ListDataError
 from riskscreen.index import NameIndex
 from riskscreen.lists.assemble import assemble, mapping_sidecar
-from riskscreen.lists.load import ListData, bundled_lists_dir, load_bundled
+from riskscreen.lists.load import ListData, bundled_lists_dir
 from riskscreen.lists.snapshots import cache_dir, list_snapshots
 
 log = logging.getLogger(__name__)
@@ -111,14 +111,16 @@ def select_lists(
     strict: bool = False,
     cache: Path | None = None,
 ) -> tuple[ListData, NameIndex | None]:
-    """What to screen against: the bundled lists alone are loaded directly (fast, no index
-    cache); with downloaded snapshots or list files, the merged data comes indexed, cached."""
+    """What to screen against, merged and indexed: from the index cache when the inputs are
+    unchanged (even the bundled lists alone: loading them from the cache skips parsing YAML
+    and transliterating their Chinese names, which matters for a one-off ``check``)."""
     root = cache or cache_dir()
-    if paths or (snapshots and list_snapshots(root)):
-        return load_indexed(paths, bundled=bundled, snapshots=snapshots, strict=strict, cache=root)
-    if bundled:
-        return load_bundled(), None
-    raise ListDataError("no lists to screen against: give --list, or keep the bundled lists")
+    use_snapshots = snapshots and bool(list_snapshots(root))
+    if not paths and not use_snapshots and not bundled:
+        raise ListDataError("no lists to screen against: give --list, or keep the bundled lists")
+    return load_indexed(
+        paths, bundled=bundled, snapshots=use_snapshots, strict=strict, cache=root
+    )
 
 
 def _write(file: Path, value: object) -> None:
