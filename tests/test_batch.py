@@ -323,3 +323,57 @@ def test_changed_since_rescreens_only_what_can_change(
     )
     assert code == 2
     assert "--previous" in err
+
+
+def test_identifier_column_matches_by_identifier(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_text("id,name,USCC\nX1,Zorvex Holdings,91330000733796106P\nX2,Zorvex Holdings,\n")
+    out = tmp_path / "out.jsonl"
+    run(capsys, "batch", str(source), "-o", str(out), "--quiet", "--identifier-column", "uscc=USCC")
+    first, second = jsonl(out)
+    assert first["decision"] == "hit"
+    assert first["matches"][0]["entity_id"] == "hikvision"
+    assert first["matches"][0]["score"] == 1.0
+    assert second["decision"] == "clear"
+
+
+def test_resume_refuses_other_settings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_input(tmp_path / "in.csv", 5)
+    out = tmp_path / "out.jsonl"
+    run(capsys, "batch", str(source), "-o", str(out), "--quiet")
+    code, _, err = run(
+        capsys, "batch", str(source), "-o", str(out), "--quiet", "--resume", "--threshold", "0.9"
+    )
+    assert code == 2
+    assert "threshold" in err
+    code, _, err = run(capsys, "batch", str(source), "-o", str(out), "--quiet", "--resume")
+    assert code == 1  # same settings: nothing left to do, the output stays whole
+    assert len(jsonl(out)) == 5
+
+
+def test_changed_since_wants_jsonl_previous(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_input(tmp_path / "in.csv", 3)
+    before = tmp_path / "before.csv"
+    run(capsys, "batch", str(source), "-o", str(before), "--quiet")
+    fixture = Path(__file__).parent / "data" / "sources" / "csl_current.csv"
+    code, _out, err = run(
+        capsys,
+        "batch",
+        str(source),
+        "-o",
+        str(tmp_path / "after.jsonl"),
+        "--quiet",
+        "--changed-since",
+        str(fixture),
+        "--changed-to",
+        str(fixture),
+        "--previous",
+        str(before),
+    )
+    assert code == 2
+    assert "--previous must be the JSON Lines output" in err
+    assert not (tmp_path / "after.jsonl").exists()

@@ -305,11 +305,7 @@ def _batch(args: argparse.Namespace) -> int:
     counts = ", ".join(
         f"{summary.decisions.get(d, 0)} {d}" for d in ("clear", "review", "hit", "error")
     )
-    resumed = (
-        f" (resumed after row {summary.resumed_at_row})"
-        if summary.resumed_at_row is not None
-        else ""
-    )
+    resumed = f" (resumed after row {summary.resumed_at_row})" if summary.resumed_at_row else ""
     print(
         f"riskscreen: {summary.rows_in} rows in, {summary.rows_out} rows out{resumed}: {counts}",
         file=sys.stderr,

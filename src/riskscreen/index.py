@@ -30,6 +30,11 @@ def _space(form: NameForm) -> str:
     return "han" if form.script == "han" else "latin"
 
 
+def identifier_key(scheme: str, value: str) -> tuple[str, str]:
+    """Identifiers compare without case and surrounding space (" cn0001 " is "CN0001")."""
+    return scheme.strip().lower(), value.strip().upper()
+
+
 def grams(form: NameForm) -> set[str]:
     """Padded character n-grams of the form's key: bigrams for Han, trigrams otherwise."""
     size = 2 if form.script == "han" else 3
@@ -60,6 +65,12 @@ class NameIndex:
                 if "han" in by_script:
                     reading = by_script["pinyin"].key
                     self.han_spellings.setdefault(reading, set()).add(by_script["han"].key)
+        # Registry and market identifiers (USCC, ISIN …) → entities, for exact lookups.
+        self.by_identifier: dict[tuple[str, str], list[int]] = {}
+        for position, entity in enumerate(self.entities):
+            for ident in entity.identifiers:
+                key = identifier_key(ident.scheme, ident.value)
+                self.by_identifier.setdefault(key, []).append(position)
         # How each entity is named in running text; kept here so the index cache carries it.
         self.mention_patterns: list[EntityPatterns] = resolve_patterns(self.entities, self.forms_of)
 

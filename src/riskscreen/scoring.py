@@ -16,6 +16,7 @@ from riskscreen.normalize import NameForm, Token
 
 FEATURES: dict[str, str] = {
     "exact_form": "The normalized forms are identical.",
+    "identifier_match": "A registry or market identifier given with the query is the entity's.",
     "core_tokens": "Distinctive tokens agree one to one (each pair fuzzily, order ignored).",
     "core_compact": "Distinctive parts agree as one string, spaces removed (iFly Tek ~ iflytek).",
     "context_tokens": "Neither name has a distinctive token: places and generic words must agree.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 
@@ -23,10 +23,11 @@ from riskscreen.errors import (
 )
 from riskscreen.evidence.corpus import load_bundled_corpus, load_corpus
 from riskscreen.evidence.mentions import CorpusIndex, drop_nested
-from riskscreen.index import NameIndex
+from riskscreen.index import NameIndex, identifier_key
 from riskscreen.lists import ListData
 from riskscreen.models import (
     Article,
+    Feature,
     Match,
     MatchExplanation,
     MentionRecord,
@@ -170,11 +171,19 @@ class Screener:
         titles = {used.id: used.title for used in self.lists}
         return Evaluator(self.packs, self.corpus_index, self.data.entities, titles)
 
-    def screen(self, name: object, *, threshold: float | None = None) -> ScreeningResult:
-        """Screen one counterparty name; raises ``InputError`` for names that cannot be."""
+    def screen(
+        self,
+        name: object,
+        *,
+        threshold: float | None = None,
+        identifiers: Mapping[str, str] | None = None,
+    ) -> ScreeningResult:
+        """Screen one counterparty name (and, optionally, its identifiers: scheme → value,
+        e.g. ``{"uscc": "91330000733796106P"}``); raises ``InputError`` for names that cannot
+        be screened."""
         cutoff = self.threshold if threshold is None else _check_threshold(threshold)
         checked, forms = query_forms(name)
-        matches = self._matches(forms, cutoff)
+        matches = self._with_identifiers(self._matches(forms, cutoff), identifiers or {})
         subjects = self._subjects(checked, matches) if self.packs or self.corpus else []
         flags = [f for subject in subjects for f in self.evaluator.flags(subject)]
         return ScreeningResult(
@@ -220,6 +229,37 @@ class Screener:
         ]
         matches.sort(key=lambda m: (-m.score, m.entity.id))
         return matches
+
+    def _with_identifiers(
+        self, matches: list[Match], identifiers: Mapping[str, str]
+    ) -> list[Match]:
+        """An identifier the query shares with an entity makes it a match scoring 1.0."""
+        found: dict[int, tuple[str, str]] = {}
+        for scheme, value in identifiers.items():
+            for position in self.index.by_identifier.get(identifier_key(scheme, value), ()):
+                found.setdefault(position, (scheme, value))
+        if not found:
+            return matches
+        by_id = {m.entity.id: m for m in matches}
+        for position, (scheme, value) in sorted(found.items()):
+            entity = self.index.entities[position]
+            feature = Feature(
+                name="identifier_match", value=1.0, contribution=1.0, detail=f"{scheme} {value}"
+            )
+            by_id[entity.id] = Match(
+                entity=entity,
+                score=1.0,
+                matched_name=entity.name,
+                explanation=MatchExplanation(
+                    query_form=f"{scheme}:{value}",
+                    list_name=entity.name,
+                    list_form=f"{scheme}:{value}",
+                    script="latin",
+                    features=(feature,),
+                    summary=f"identifier {scheme} {value} is the entity's → 1.00",
+                ),
+            )
+        return sorted(by_id.values(), key=lambda m: (-m.score, m.entity.id))
 
     def _subjects(self, query: str, matches: list[Match]) -> list[Subject]:
         """Who the rules judge: the strong matches (score ≥ STRONG_MATCH), or else the best

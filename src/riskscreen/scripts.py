@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
@@ -53,7 +53,7 @@ def _pinyin() -> Any:
     return convert
 
 
-@cache
+@lru_cache(maxsize=1 << 16)
 def pinyin(han: str) -> str:
     """Toneless pinyin of a Han word, syllables joined (海康威视 → haikangweishi)."""
     return "".join(_pinyin()(han)).lower()

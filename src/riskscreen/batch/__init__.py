@@ -58,7 +58,7 @@ def _row(
             identifiers=identifiers,
         )
         return InputRow(number, number, party, None, row_id)
-    return InputRow(number, number, None, f"cannot screen a {type(item).__name__}")
+    return InputRow(number, number, None, f"cannot screen a value of type {type(item).__name__}")
 
 
 def screen_many(

@@ -1,13 +1,15 @@
 """Rescreening after a list update: previous output + list diff → which rows can change.
 
 A row is screened again when its result can differ under the new lists: it failed before, its
-name meets an entity that was added, removed or changed (old or new version), or its previous
-matches or flags cite such an entity. Every other row keeps its previous result, unchanged.
+name changed, its name meets an entity that was added, removed or changed (old or new
+version), its previous matches or flags cite such an entity, or — when a touched entity is
+named in the articles — the row's own name is named there too (a co-mention rule may now
+fire). Every other row keeps its previous result, unchanged.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +34,8 @@ class ChangeScope:
 
     ids: frozenset[str]
     probe: Screener
+    in_articles: bool  # a touched entity is named in the evidence corpus
+    screener: Screener
 
 
 def change_scope(diff: ListDiff, screener: Screener) -> ChangeScope:
@@ -45,20 +49,33 @@ def change_scope(diff: ListDiff, screener: Screener) -> ChangeScope:
             ids.add(entity.id)
     unique = {e.id: e for e in touched}  # an id may stand for its old and new version
     probe = Screener(
-        ListData(screener.data.sources, tuple(unique.values())), threshold=screener.threshold
+        ListData(screener.data.sources, tuple(unique.values())),
+        threshold=screener.threshold,
+        corpus=screener.corpus,
     )
-    return ChangeScope(frozenset(ids), probe)
+    mentioned = False
+    if screener.corpus:  # is any touched entity (old or new version) named in the articles?
+        now = screener.corpus_index.entity_mentions
+        mentioned = any(now[i] for i, e in enumerate(screener.data.entities) if e.id in ids)
+        mentioned = mentioned or any(probe.corpus_index.entity_mentions)
+    return ChangeScope(frozenset(ids), probe, mentioned, screener)
 
 
 def can_change(row: InputRow, before: BatchRow, scope: ChangeScope) -> bool:
     if before.decision == "error" or row.counterparty is None:
+        return True
+    if before.name != row.counterparty.name:
         return True
     cited = {m.entity_id for m in before.matches}
     cited |= {e for f in before.flags for e in (f.subject, *f.cited_entities)}
     if cited & scope.ids:
         return True
     try:
-        return bool(scope.probe.screen(row.counterparty.name).matches)
+        if scope.probe.screen(row.counterparty.name).matches:
+            return True
+        return scope.in_articles and bool(
+            scope.screener.corpus_index.name_mentions(row.counterparty.name)
+        )
     except RiskscreenError:
         return True
 
@@ -77,12 +94,16 @@ def rescreen(
     screener: Screener,
     allowlist: Allowlist | None,
     counts: RescreenCounts,
+    stop: Callable[[], bool] = lambda: False,
 ) -> Iterator[BatchRow]:
     """New output rows in input order: rescreened where the update can matter, else the
     previous row as it was; a changed decision is noted in ``previous_decision``."""
     earlier = read_output(previous, "jsonl")
     changed: list[int] = []
     for row in rows:
+        if stop():
+            counts.changed_rows = tuple(changed)
+            return
         before = next(earlier, None)
         if before is None or before.row != row.number or before.id != row.id:
             raise ConfigError(
@@ -92,7 +113,7 @@ def rescreen(
             )
         if not can_change(row, before, scope):
             counts.kept += 1
-            yield before
+            yield before.model_copy(update={"previous_decision": None})
             continue
         counts.rescreened += 1
         after = screen_row(row, screener, allowlist)

@@ -27,6 +27,7 @@ from riskscreen.batch.manifest import (
 from riskscreen.batch.read import Columns, InputFormat, input_format, open_input, read_rows
 from riskscreen.batch.stream import default_workers, screen_stream
 from riskscreen.batch.write import (
+    BatchRow,
     OutputFormat,
     complete_rows,
     format_line,
@@ -91,13 +92,13 @@ def run_batch(
     fmt_out = output_format(options.output, options.output_format)
     input_hash = _check_input(options)
     scope = _change_scope(options, screener)
-    skip, offset, decisions = _resume_point(options, fmt_out, input_hash)
+    skip, offset, decisions, earlier = _resume_point(options, fmt_out, input_hash)
     size = options.input.stat().st_size if options.input else None
     workers = options.workers or default_workers(size)
     manifest = Manifest(
         riskscreen_version=_version(),
         status="running",
-        started_at=dt.datetime.now(dt.UTC),
+        started_at=earlier.started_at if earlier else dt.datetime.now(dt.UTC),
         input=InputRecord(
             path=str(options.input) if options.input else None,
             sha256=input_hash,
@@ -125,6 +126,8 @@ def run_batch(
         },
         resumed_at_row=skip if options.resume else None,
     )
+    if earlier is not None:
+        _same_settings(earlier, manifest, options.output)
     write_manifest(options.output, manifest)
     stop = _Stop()
     previous = {s: signal.signal(s, stop.handle) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -143,7 +146,7 @@ def run_batch(
             bar = _progress(options, size, skip)
             counts = RescreenCounts() if scope else None
             stream = (
-                rescreen(pending, options.previous, scope, screener, allowlist, counts)
+                rescreen(pending, options.previous, scope, screener, allowlist, counts, stop)
                 if scope and counts and options.previous
                 else screen_stream(pending, screener, allowlist, workers=workers, stop=stop)
             )
@@ -187,11 +190,27 @@ def _change_scope(options: BatchOptions, screener: Screener) -> ChangeScope | No
         raise ConfigError("--previous and the output must be different files")
     if not options.previous.is_file():
         raise ConfigError("no such file", file=str(options.previous))
+    _check_previous(options.previous)
     from riskscreen.lists.diff import diff_lists, load_side
 
     old_spec = options.changed_since
     new_spec = options.changed_to or _current_of(old_spec)
     return change_scope(diff_lists(load_side(old_spec), load_side(new_spec)), screener)
+
+
+def _check_previous(path: Path) -> None:
+    """The earlier output must be JSON Lines rows: only they carry full results."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = handle.readline()
+        if first.strip():
+            BatchRow.model_validate_json(first)
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise ConfigError(
+            "--previous must be the JSON Lines output (.jsonl) of an earlier run",
+            file=str(path),
+            line=1,
+        ) from None
 
 
 def _current_of(spec: str) -> str:
@@ -221,9 +240,9 @@ def _check_input(options: BatchOptions) -> str | None:
 
 def _resume_point(
     options: BatchOptions, fmt: OutputFormat, input_hash: str | None
-) -> tuple[int, int, Counter[str]]:
+) -> tuple[int, int, Counter[str], Manifest | None]:
     if not options.resume or not options.output.is_file():
-        return 0, 0, Counter()  # nothing written yet: resuming is starting
+        return 0, 0, Counter(), None  # nothing written yet: resuming is starting
     manifest = read_manifest(options.output)
     if manifest is None:
         raise ConfigError("cannot resume: no manifest beside the output", file=str(options.output))
@@ -238,7 +257,33 @@ def _resume_point(
             f"cannot resume: the output is {manifest.output_format}, not {fmt}",
             file=str(options.output),
         )
-    return complete_rows(options.output, fmt)
+    return (*complete_rows(options.output, fmt), manifest)
+
+
+def _same_settings(earlier: Manifest, now: Manifest, output: Path) -> None:
+    """A resumed run must screen the rest exactly as the first part was screened."""
+    differs = [
+        what
+        for what, before, after in (
+            (
+                "lists",
+                [(u.id, u.content_hash) for u in earlier.lists],
+                [(u.id, u.content_hash) for u in now.lists],
+            ),
+            ("rule packs", earlier.rule_packs, now.rule_packs),
+            ("articles", earlier.corpus_sha256, now.corpus_sha256),
+            ("allowlist", earlier.allowlist, now.allowlist),
+            ("threshold", earlier.threshold, now.threshold),
+            ("columns", earlier.input.columns, now.input.columns),
+        )
+        if before != after
+    ]
+    if differs:
+        raise ConfigError(
+            f"cannot resume: the {', '.join(differs)} differ from the interrupted run's "
+            "(see its manifest); screen afresh without --resume",
+            file=str(output),
+        )
 
 
 class _Bar(Protocol):
@@ -273,4 +318,5 @@ def _count_records(path: Path) -> int | None:
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             lines += chunk.count(b"\n")
-    return max(lines - (0 if path.suffix.lower() in (".jsonl", ".ndjson") else 1), 0)
+    header = 0 if path.suffix.lower() in (".jsonl", ".ndjson", ".json") else 1
+    return max(lines - header, 0)

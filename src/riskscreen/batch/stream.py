@@ -36,7 +36,7 @@ def screen_row(row: InputRow, screener: Screener, allowlist: Allowlist | None) -
         return error_row(row.number, row.id, None, row.error or "unreadable row")
     party = row.counterparty
     try:
-        result = screener.screen(party.name)
+        result = screener.screen(party.name, identifiers=party.identifiers)
     except RiskscreenError as exc:
         return error_row(row.number, party.id or row.id, party.name, str(exc))
     if allowlist is not None:

@@ -119,11 +119,17 @@ def _one_line(text: str) -> str:
 
 
 def _matches_cell(row: BatchRow) -> str:
-    return "; ".join(f"{m.entity_id}:{m.score:.2f}:{'|'.join(m.lists)}" for m in row.matches)
+    """``entity:score:list|list`` per match, ``:suppressed`` (or the review) when reviewed."""
+    return "; ".join(
+        f"{m.entity_id}:{m.score:.2f}:{'|'.join(m.lists)}" + (f":{m.review}" if m.review else "")
+        for m in row.matches
+    )
 
 
 def _flags_cell(row: BatchRow) -> str:
-    return "; ".join(f"{f.rule}:{f.severity}" for f in row.flags)
+    return "; ".join(
+        f"{f.rule}:{f.severity}" + (f":{f.review}" if f.review else "") for f in row.flags
+    )
 
 
 def format_line(row: BatchRow, fmt: OutputFormat) -> str:

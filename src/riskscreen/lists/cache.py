@@ -26,7 +26,7 @@ from riskscreen.lists.load import ListData, bundled_lists_dir
 from riskscreen.lists.snapshots import cache_dir, list_snapshots
 
 log = logging.getLogger(__name__)
-FORMAT = 1  # bump when the pickled classes change shape
+FORMAT = 2  # bump when the pickled classes change shape
 KEEP = 4  # index files kept, newest first
 
 
@@ -54,9 +54,9 @@ def cache_key(
         if not path.exists():
             raise ListDataError("no such file or directory", file=str(path))
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        sidecar = mapping_sidecar(path)
-        if sidecar.is_file():
-            files.append(sidecar)
+        for beside in (mapping_sidecar(path), path.with_name("sources.yaml")):
+            if path.is_file() and beside.is_file() and beside != path:
+                files.append(beside)
         digest.update(str(path).encode())
         for file in files:
             digest.update(file.name.encode() + b"\0" + file.read_bytes())
@@ -118,9 +118,7 @@ def select_lists(
     use_snapshots = snapshots and bool(list_snapshots(root))
     if not paths and not use_snapshots and not bundled:
         raise ListDataError("no lists to screen against: give --list, or keep the bundled lists")
-    return load_indexed(
-        paths, bundled=bundled, snapshots=use_snapshots, strict=strict, cache=root
-    )
+    return load_indexed(paths, bundled=bundled, snapshots=use_snapshots, strict=strict, cache=root)
 
 
 def _write(file: Path, value: object) -> None:

@@ -171,7 +171,7 @@ def _attempt(
 ) -> _Got:
     url = _shown(config.url)
     headers = {}
-    if previous and previous.url == config.url:  # validators only mean something for one URL
+    if previous and previous.url == url:  # validators only mean something for one URL
         if previous.etag:
             headers["If-None-Match"] = previous.etag
         if previous.last_modified:
@@ -278,7 +278,7 @@ def _previous(cache: Path, source_id: str) -> SnapshotMeta | None:
 def _same(got: _Got, previous: SnapshotMeta, config: SourceConfig) -> bool:
     """The download repeats the stored snapshot byte for byte, for the same source settings."""
     stored = (previous.sha256, previous.url, previous.format)
-    return stored == (got.sha256, config.url, config.format)
+    return stored == (got.sha256, _shown(config.url), config.format)
 
 
 def _refresh(cache: Path, previous: SnapshotMeta, now: dt.datetime, got: _Got) -> SnapshotMeta:

@@ -143,7 +143,11 @@ def load_source_configs(path: Path | None = None) -> list[SourceConfig]:
             field = ".".join(str(part) for part in error["loc"]) or None
             line = _line(root, index, str(error["loc"][0]) if error["loc"] else None)
             raise ConfigError(
-                error["msg"], file=file, line=line, entry=entry, field=field
+                error["msg"].removeprefix("Value error, "),
+                file=file,
+                line=line,
+                entry=entry,
+                field=field,
             ) from None
         if config.id in configs:
             raise ConfigError(
