@@ -425,9 +425,9 @@ def test_load_source_configs(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ("sources:\n  - id: a\n    url: ftp://x/y\n    format: csl-csv\n",
-         "sources.yaml:3, source 'a', field 'url': Value error, must be an http"),
+         "sources.yaml:3, source 'a', field 'url': must be an http"),
         ("sources:\n  - id: a\n    url: https://x/y\n    format: ofac-sdn\n",
-         "sources.yaml:2, source 'a', field 'accepted_types': Value error, cannot tell"),
+         "sources.yaml:2, source 'a', field 'accepted_types': cannot tell"),
         ("sources:\n  - id: a\n    url: https://x/y\n    format: csl-csv\n    retry: 2\n",
          "sources.yaml:5, source 'a', field 'retry': Extra inputs are not permitted"),
         ("sources:\n  - {id: a, url: 'https://x/y', format: csl-csv}\n"
