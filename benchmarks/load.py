@@ -1,153 +1,163 @@
-"""Benchmark: loading and indexing a CSL-size list, and ``riskscreen check`` against it.
+"""Load: loading and indexing a CSL-size list, and ``riskscreen check`` cold starts, each in a
+fresh process, repeated; medians, with ratios to reading the same file with ``csv.reader``
+(the floor any loader pays), measured in the same run.
 
-Each measurement runs in a fresh process (nothing warm but the OS file cache), repeated;
-medians are reported, with the ratio to a baseline measured in the same run: reading the same
-file with ``csv.reader`` — the floor any loader pays.
+Python bytecode is cached (in a temporary ``PYTHONPYCACHEPREFIX``, warmed once) as it is for
+an installed wheel; the cold start is also measured without it, as in a checkout run with
+``PYTHONDONTWRITEBYTECODE=1``.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CSL = ROOT.parent / "shared" / "data" / "csl_2026-06-11" / "expected.csv"
+from benchmarks import measure, report
+from benchmarks.measure import Proc
 
 
 @dataclass(frozen=True)
 class Row:
     what: str
-    seconds: float
-    rss_mb: float
+    proc: Proc
     ratio: float | None
     note: str
 
 
-def _run(code: str, env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of a fresh Python process running ``code``."""
-    script = (
-        "import resource, time, sys\n"
-        "t = time.perf_counter()\n"
-        f"{code}\n"
-        "wall = time.perf_counter() - t\n"
-        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
-        "print(wall, rss)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True
-    ).stdout.split()
-    return float(out[-2]), float(out[-1])
+@dataclass(frozen=True)
+class Load:
+    rows: list[Row]
+    cold_start: Proc  # riskscreen check iFlytek, bundled lists, bytecode cached
+    cold_start_source: Proc | None  # the same compiling from source
+    build: Proc  # parse + merge + index, no cache; extra: assemble, index (s)
+    screening: Proc  # a screener over the CSL loaded from the cache, after one screening
 
 
-def _cli(args: list[str], env: dict[str, str]) -> tuple[float, float]:
-    started = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "riskscreen", *args], capture_output=True, env=env, check=False
-    )
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(proc.stderr.decode())
-    return time.perf_counter() - started, 0.0
+def _repeat(run: Callable[[], Proc], repeats: int) -> Proc:
+    return measure.median_proc([run() for _ in range(repeats)])
 
 
-def _median(samples: list[tuple[float, float]]) -> tuple[float, float]:
-    return statistics.median(s for s, _ in samples), max(r for _, r in samples)
-
-
-def run(repeats: int, csl: Path) -> list[Row]:
-    cache = Path(tempfile.mkdtemp(prefix="riskscreen-bench-"))
-    env = {**os.environ, "RISKSCREEN_CACHE_DIR": str(cache)}
-    path = repr(str(csl))
+def run(csl: Path | None, repeats: int) -> Load:
+    cache = Path(tempfile.mkdtemp(prefix="riskscreen-bench-cache-"))
+    pyc = Path(tempfile.mkdtemp(prefix="riskscreen-bench-pyc-"))
+    env = {**os.environ, "RISKSCREEN_CACHE_DIR": str(cache), "PYTHONPYCACHEPREFIX": str(pyc)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    source_env = {k: v for k, v in env.items() if k != "PYTHONPYCACHEPREFIX"}
+    source_env["PYTHONDONTWRITEBYTECODE"] = "1"
+    check = [sys.executable, "-m", "riskscreen", "check", "iFlytek"]
     try:
-        baseline = _median(
-            [_run(f"import csv; list(csv.reader(open({path})))", env) for _ in range(repeats)]
-        )
-        parse = _median(
-            [
-                _run(
-                    f"from riskscreen.lists.sources.csl import read_csl_csv; read_csl_csv({path})",
-                    env,
-                )
-                for _ in range(repeats)
-            ]
-        )
+        measure.command(check, env)  # writes the bytecode cache
+        cold = _repeat(lambda: measure.command(check, env), max(repeats, 3))
+        imports = _repeat(lambda: measure.python("import riskscreen.cli, riskscreen", env), repeats)
+        bare = _repeat(lambda: measure.command([sys.executable, "-c", "pass"], env), repeats)
+        source = _repeat(lambda: measure.command(check, source_env), repeats)
 
-        def cold() -> tuple[float, float]:
+        def first_run() -> Proc:
             shutil.rmtree(cache / "index", ignore_errors=True)
-            return _run(
-                "from pathlib import Path; from riskscreen.lists.cache import load_indexed; "
-                f"load_indexed([Path({path})], bundled=False, snapshots=False)",
-                env,
-            )
+            return measure.command(check, env)
 
-        build = _median([cold() for _ in range(repeats)])
-        warm = _median(
-            [
-                _run(
-                    "from pathlib import Path; from riskscreen.lists.cache import load_indexed; "
-                    f"load_indexed([Path({path})], bundled=False, snapshots=False)",
-                    env,
-                )
-                for _ in range(repeats)
-            ]
-        )
-        args = ["check", "Hikvision", "--list", str(csl)]
-        check_warm = _median([_cli(args, env) for _ in range(repeats)])
-        bundled = _median([_cli(["check", "iFlytek"], env) for _ in range(repeats)])
+        first = _repeat(first_run, repeats)
+        startup = (cold, source, first, imports, bare)
+        if csl is None:
+            empty = Proc(0.0, 0.0, 0.0, {})
+            return Load(_startup_rows(*startup), cold, source, empty, empty)
+        return _with_csl(csl, repeats, env, startup)
     finally:
         shutil.rmtree(cache, ignore_errors=True)
-    base = baseline[0]
+        shutil.rmtree(pyc, ignore_errors=True)
+
+
+def _startup_rows(cold: Proc, source: Proc, first: Proc, imports: Proc, bare: Proc) -> list[Row]:
     return [
-        Row("baseline: csv.reader over the file", base, baseline[1], 1.0, "the floor"),
-        Row("parse (CSL adapter)", parse[0], parse[1], parse[0] / base, "rows → entities"),
-        Row(
-            "parse + merge + index (cold, no cache)",
-            build[0],
-            build[1],
-            build[0] / base,
-            "first run after a list changes",
-        ),
-        Row(
-            "load merged lists + index from cache",
-            warm[0],
-            warm[1],
-            warm[0] / base,
-            "every later run",
-        ),
-        Row(
-            "riskscreen check Hikvision --list CSL (process)",
-            check_warm[0],
-            0.0,
-            check_warm[0] / base,
-            "warm cache, whole process",
-        ),
-        Row(
-            "riskscreen check iFlytek (bundled, process)",
-            bundled[0],
-            0.0,
-            None,
-            "bundled lists only",
-        ),
+        Row("python -c pass (interpreter start)", bare, None, "whole process"),
+        Row("import riskscreen, riskscreen.cli", imports, None, "in process, start excluded"),
+        Row("riskscreen check iFlytek (bundled lists)", cold, None, "whole process: cold start"),
+        Row("… compiling from source (no bytecode)", source, None, "PYTHONDONTWRITEBYTECODE=1"),
+        Row("… first run (empty index cache)", first, None, "bundled lists parsed and indexed"),
     ]
 
 
-def table(rows: list[Row], csl: Path, repeats: int) -> str:
-    names = sum(1 for _ in csl.open(encoding="utf-8")) - 1
-    lines = [
-        f"Input: `{csl.name}` ({names:,} rows), median of {repeats} fresh processes; "
-        f"{os.cpu_count()} cores; Python {sys.version.split()[0]}.",
-        "",
-        "| step | median s | ratio to baseline | peak RSS MB | note |",
-        "|---|---|---|---|---|",
+def _with_csl(csl: Path, repeats: int, env: dict[str, str], startup: tuple[Proc, ...]) -> Load:
+    path = repr(str(csl))
+    baseline = _repeat(
+        lambda: measure.python(f"import csv; list(csv.reader(open({path})))", env), repeats
+    )
+    parse = _repeat(
+        lambda: measure.python(
+            f"from riskscreen.lists.sources.csl import read_csl_csv; read_csl_csv({path})", env
+        ),
+        repeats,
+    )
+    build_code = (
+        "from pathlib import Path\n"
+        "from riskscreen.index import NameIndex\n"
+        "from riskscreen.lists.assemble import assemble\n"
+        "from riskscreen.lists.cache import _gc_paused\n"
+        "with _gc_paused():\n"
+        f"    data = assemble([Path({path})], bundled=True, snapshots=False, strict=False)\n"
+        "    extra['assemble'] = time.perf_counter() - t\n"
+        "    index = NameIndex(data.entities)\n"
+        "extra['index'] = time.perf_counter() - t - extra['assemble']\n"
+        "extra['names'] = len(index.names)\n"
+        "extra['entities'] = len(data.entities)\n"
+    )
+    build = _repeat(lambda: measure.python(build_code, env), repeats)
+    load_code = (
+        "from pathlib import Path\nfrom riskscreen.lists.cache import load_indexed\n"
+        f"load_indexed([Path({path})], bundled=True, snapshots=False)"
+    )
+    measure.python(load_code, env)  # writes the index cache
+    warm = _repeat(lambda: measure.python(load_code, env), repeats)
+    screen_code = (
+        "from riskscreen import Screener\n"
+        f"s = Screener.from_paths([{path}], snapshots=False)\n"
+        "s.screen('Hikvision')\n"
+    )
+    screening = _repeat(lambda: measure.python(screen_code, env), repeats)
+    check = [sys.executable, "-m", "riskscreen", "check", "Hikvision", "--list", str(csl)]
+    check_csl = _repeat(lambda: measure.command(check, env), repeats)
+    base = baseline.seconds
+    cold, source = startup[0], startup[1]
+    rows = [
+        Row("baseline: csv.reader over the file", baseline, 1.0, "the floor"),
+        Row("parse (CSL adapter)", parse, parse.seconds / base, "rows → entities"),
+        Row(
+            "parse + merge + index, no cache",
+            build,
+            build.seconds / base,
+            f"of which index {build.extra['index']:.2f} s "
+            f"({build.extra['entities']:,.0f} entities, {build.extra['names']:,.0f} name forms)",
+        ),
+        Row("load lists + index from the cache", warm, warm.seconds / base, "every later run"),
+        Row(
+            "Screener.from_paths(CSL) + one screening",
+            screening,
+            screening.seconds / base,
+            "rules and corpus index built too: a screening process",
+        ),
+        Row("riskscreen check Hikvision --list CSL", check_csl, None, "whole process, warm cache"),
+        *_startup_rows(*startup),
     ]
-    for r in rows:
-        ratio = f"{r.ratio:.1f}×" if r.ratio is not None else "—"
-        rss = f"{r.rss_mb:.0f}" if r.rss_mb else "—"
-        lines.append(f"| {r.what} | {r.seconds:.2f} | {ratio} | {rss} | {r.note} |")
-    return "\n".join(lines)
+    return Load(rows, cold, source, build, screening)
+
+
+def table(load: Load) -> str:
+    return report.table(
+        ["step", "median s", "ratio to baseline", "RSS at end MB", "peak RSS MB", "note"],
+        [
+            (
+                r.what,
+                f"{r.proc.seconds:.3f}",
+                report.ratio(r.ratio),
+                f"{r.proc.rss_mb:.0f}" if r.proc.rss_mb else "—",
+                f"{r.proc.peak_mb:.0f}" if r.proc.peak_mb else "—",
+                r.note,
+            )
+            for r in load.rows
+        ],
+    )
