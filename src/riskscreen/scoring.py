@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from riskscreen import vocab
+from riskscreen import scripts, vocab
 from riskscreen.models import Feature
 from riskscreen.normalize import NameForm, Token
 
@@ -63,6 +63,10 @@ def _similarity(a: str, b: str) -> float:
         return 1.0
     if min(len(a), len(b)) <= 3:
         return 0.0  # short tokens ("360", "zte") agree only exactly
+    if not a.isascii() and scripts.has_han(a) and a not in b and b not in a:
+        # A Han character is a word: one replaced makes another name (课大讯飞 is not 科大讯飞);
+        # one containing the other is a place or suffix glued on (市美亚柏科 ~ 美亚柏科).
+        return 0.0
     return float(Indel.normalized_similarity(a, b))
 
 
@@ -120,7 +124,11 @@ def compare(query: NameForm, candidate: NameForm) -> Scored:
         core_q = [(t, 1.0) for t in query.core]
         core_c = [(t, 1.0) for t in candidate.core]
         tokens, _, _ = _soft_overlap(core_q, core_c)
-        compact = float(Indel.normalized_similarity(query.key, candidate.key))
+        compact = (
+            _similarity(query.key, candidate.key)
+            if query.script == "han"
+            else float(Indel.normalized_similarity(query.key, candidate.key))
+        )
         if min(len(query.key), len(candidate.key)) <= 3 and query.key != candidate.key:
             compact = 0.0
         base = max(tokens, compact)
