@@ -1,8 +1,8 @@
 """Benchmark: screening rows with Spark in local mode (``riskscreen.spark``) against
 ``riskscreen batch`` on the same rows and the same machine.
 
-Each measurement runs in a fresh process, repeated; medians are reported, with the ratio to
-``riskscreen batch`` on the same rows (its default: every core for inputs of 1 MB and up).
+Each measurement runs in a fresh process, repeated, batch and Spark runs alternating; medians
+are reported, with the ratio to ``riskscreen batch --workers <cores>`` on the same rows.
 Input rows are generated as tests/test_batch.py does: every 50th a listed name, the others
 ``Zorvex<i> Trading Ltd``. The cost of shipping the screener to executors is measured too.
 """
@@ -200,12 +200,16 @@ def run(
         for label, lists, count in cases:
             source = write_input(work / f"in-{count}.csv", count)
             _batch(source, lists, env)  # warm the index cache: both sides load from it
-            batch = statistics.median(_batch(source, lists, env) for _ in range(repeats))
             code = (
                 "from benchmarks.spark import spark_child; "
                 f"spark_child({str(source)!r}, {[str(p) for p in lists]!r}, 2)"
             )
-            spark = [_child(code, env) for _ in range(repeats)]
+            # Alternated, so that load from elsewhere on the machine falls on both alike.
+            batches, spark = [], []
+            for _ in range(repeats):
+                batches.append(_batch(source, lists, env))
+                spark.append(_child(code, env))
+            batch = statistics.median(batches)
             parts = int(_median(spark, "partitions"))
             read = int(_median(spark, "partitions_read"))
             out += [
