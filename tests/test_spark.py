@@ -1,6 +1,7 @@
 """Spark: ``screen_dataframe`` gives every row the answer ``riskscreen batch`` gives it;
 ``screen_to`` writes the rows and a manifest that counts them; the screener is unpickled once
-per Python worker. Runs Spark in local mode; skips only without pyspark or Java."""
+per Python worker. Runs Spark in local mode; skips only without pyspark or Java (and the Spark
+Connect test without the Connect client, ``pyspark[connect]``)."""
 
 from __future__ import annotations
 
